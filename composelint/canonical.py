@@ -1,0 +1,820 @@
+"""From what the user wrote to Compose's canonical model: type casts, long syntax, defaults, normalization.
+
+Mirrors compose-go v2.9 (`loader/interpolate.go` casts, `transform/`, `loader/normalize.go`,
+`paths/resolve.go`). Every function works on value trees and keeps spans: a port written as
+``"8080:80"`` becomes a mapping whose every key points at that string. Problems a user can cause are
+returned as ``ComposeError`` lists, never raised, so one bad entry does not hide the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from composelint.errors import ComposeError
+from composelint.merge import Path, go_format, matches
+from composelint.span import Span
+from composelint.specs import SpecError, clean_path, parse_port, parse_volume
+from composelint.tree import IStr, YMap, YSeq
+
+Errors = list[ComposeError]
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
+
+
+def from_plain(value: Any, span: Span) -> Any:
+    """A plain dict/list (from the spec parsers) as a tree whose every node points at ``span``."""
+    if isinstance(value, dict):
+        out = YMap(span)
+        for key, item in value.items():
+            out.put(key, from_plain(item, span), span, span)
+        return out
+    if isinstance(value, list):
+        return YSeq(span, ((from_plain(item, span), span) for item in value))
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------
+# Type casts applied after interpolation (compose-go interpolateTypeCastMapping).
+
+
+def _to_int(text: str) -> int:
+    # Go strconv.Atoi / ParseInt(s, 10, 64): optional sign and decimal digits, nothing else.
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"invalid number: {text}")
+    return int(text)
+
+
+def _to_float(text: str) -> float:
+    return float(text)
+
+
+def _to_bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("true", "y", "yes", "on"):
+        return True
+    if lowered in ("false", "n", "no", "off"):
+        return False
+    raise ValueError(f"invalid boolean: {text}")
+
+
+_SERVICE_CASTS: tuple[tuple[tuple[str, ...], Callable[[str], Any]], ...] = (
+    (("cpu_count",), _to_int),
+    (("cpu_percent",), _to_float),
+    (("cpu_period",), _to_int),
+    (("cpu_quota",), _to_int),
+    (("cpu_rt_period",), _to_int),
+    (("cpu_rt_runtime",), _to_int),
+    (("cpus",), _to_float),
+    (("cpu_shares",), _to_int),
+    (("init",), _to_bool),
+    (("deploy", "replicas"), _to_int),
+    (("deploy", "update_config", "parallelism"), _to_int),
+    (("deploy", "update_config", "max_failure_ratio"), _to_float),
+    (("deploy", "rollback_config", "parallelism"), _to_int),
+    (("deploy", "rollback_config", "max_failure_ratio"), _to_float),
+    (("deploy", "restart_policy", "max_attempts"), _to_int),
+    (("deploy", "placement", "max_replicas_per_node"), _to_int),
+    (("healthcheck", "retries"), _to_int),
+    (("healthcheck", "disable"), _to_bool),
+    (("oom_kill_disable",), _to_bool),
+    (("oom_score_adj",), _to_int),
+    (("pids_limit",), _to_int),
+    (("ports", "[]", "target"), _to_int),
+    (("privileged",), _to_bool),
+    (("read_only",), _to_bool),
+    (("scale",), _to_int),
+    (("stdin_open",), _to_bool),
+    (("tty",), _to_bool),
+    (("ulimits", "*"), _to_int),
+    (("ulimits", "*", "hard"), _to_int),
+    (("ulimits", "*", "soft"), _to_int),
+    (("volumes", "[]", "read_only"), _to_bool),
+    (("volumes", "[]", "volume", "nocopy"), _to_bool),
+)
+_CASTS: tuple[tuple[tuple[str, ...], Callable[[str], Any]], ...] = (
+    *((("services", "*", *path), fn) for path, fn in _SERVICE_CASTS),
+    (("networks", "*", "external"), _to_bool),
+    (("networks", "*", "internal"), _to_bool),
+    (("networks", "*", "attachable"), _to_bool),
+    (("networks", "*", "enable_ipv4"), _to_bool),
+    (("networks", "*", "enable_ipv6"), _to_bool),
+    (("volumes", "*", "external"), _to_bool),
+    (("secrets", "*", "external"), _to_bool),
+    (("configs", "*", "external"), _to_bool),
+)
+_CAST_PREFIXES = {pattern[:n] for pattern, _ in _CASTS for n in range(1, len(pattern))}
+
+
+def _cast_for(path: Path) -> Callable[[str], Any] | None:
+    for pattern, fn in _CASTS:
+        if len(pattern) == len(path) and matches(path, pattern):
+            return fn
+    return None
+
+
+def _may_cast_below(path: Path) -> bool:
+    return any(len(prefix) == len(path) and matches(path, prefix) for prefix in _CAST_PREFIXES)
+
+
+def cast_types(doc: YMap) -> tuple[YMap, Errors]:
+    """Cast strings at typed paths (``privileged: "true"``, ``published: "${P}"``...) like Compose."""
+    errors: Errors = []
+
+    def visit(node: Any, path: Path) -> Any:
+        if isinstance(node, YMap):
+            out: YMap | None = None
+            for key, value, _, value_span in node.items_with_spans():
+                child = (*path, key)
+                new = _cast_value(value, child, value_span, errors) if isinstance(value, str) else value
+                if isinstance(value, (YMap, YSeq)) and _may_cast_below(child):
+                    new = visit(value, child)
+                if new is not value:
+                    out = out if out is not None else node.copy()
+                    out[key] = new
+            return node if out is None else out
+        if isinstance(node, YSeq):
+            seq_out: YSeq | None = None
+            for index, (value, span) in enumerate(node.items_with_spans()):
+                child = (*path, "[]")
+                new = _cast_value(value, child, span, errors) if isinstance(value, str) else value
+                if isinstance(value, (YMap, YSeq)) and _may_cast_below(child):
+                    new = visit(value, child)
+                if new is not value:
+                    seq_out = seq_out if seq_out is not None else node.copy()
+                    seq_out[index] = new
+            return node if seq_out is None else seq_out
+        return node
+
+    return visit(doc, ()), errors
+
+
+def _cast_value(value: str, path: Path, span: Span, errors: Errors) -> Any:
+    fn = _cast_for(path)
+    if fn is None:
+        return value
+    try:
+        return fn(value)
+    except ValueError as exc:
+        detail = str(exc) if "invalid boolean" in str(exc) else f"invalid number: {value}"
+        errors.append(
+            ComposeError(
+                f"error while interpolating {'.'.join(path).replace('.[]', '[]')}: "
+                f"failed to cast to expected type: {detail}",
+                span,
+                "invalid-config",
+            )
+        )
+        return value
+
+
+# ---------------------------------------------------------------------------------------------------
+# Canonical (long) syntax: compose-go transform.Canonical.
+
+
+def canonical(model: YMap) -> tuple[YMap, Errors]:
+    errors: Errors = []
+    out = model.copy()
+    services = model.get("services")
+    if isinstance(services, YMap):
+        new_services = services.copy()
+        for name, service, _, _ in services.items_with_spans():
+            if isinstance(service, YMap):
+                new_services[name] = _canonical_service(service, name, errors)
+        out["services"] = new_services
+    for kind in ("volumes", "networks", "secrets", "configs"):
+        resources = model.get(kind)
+        if isinstance(resources, YMap):
+            new_resources = resources.copy()
+            for name, resource, _, _ in resources.items_with_spans():
+                if isinstance(resource, YMap):
+                    new_resources[name] = _canonical_external(resource, (kind, name), errors)
+            out[kind] = new_resources
+    include = model.get("include")
+    if isinstance(include, YSeq):
+        out["include"] = YSeq(
+            include.span,
+            (
+                (_single(item, "path", span) if isinstance(item, str) else item, span)
+                for item, span in include.items_with_spans()
+            ),
+        )
+    return out, errors
+
+
+def _single(value: Any, key: str, span: Span) -> YMap:
+    out = YMap(span)
+    out.put(key, value, span, span)
+    return out
+
+
+def _canonical_external(resource: YMap, path: Path, errors: Errors) -> YMap:
+    external = resource.get("external")
+    if not isinstance(external, YMap):
+        return resource
+    out = resource.copy()
+    out.put("external", True, resource.key_span("external"), resource.value_span("external"))
+    if "name" in external:
+        if "name" in resource and resource["name"] != external["name"]:
+            errors.append(
+                ComposeError(
+                    f"{'.'.join(path)}: name and external.name conflict; only use name",
+                    resource.value_span("external"),
+                    "invalid-config",
+                )
+            )
+        elif "name" not in resource:
+            out.put("name", external["name"], external.key_span("name"), external.value_span("name"))
+    return out
+
+
+def _canonical_service(service: YMap, name: str, errors: Errors) -> YMap:
+    out = service.copy()
+    for key, value, _, value_span in service.items_with_spans():
+        transform = _SERVICE_TRANSFORMS.get(key)
+        if transform is None:
+            continue
+        new = transform(value, value_span, name, errors)
+        if new is not value:
+            out[key] = new
+    return out
+
+
+def _string_or_list(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    return YSeq(span, [(value, span)]) if isinstance(value, str) else value
+
+
+def _build(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if isinstance(value, str):
+        return _single(value, "context", span)
+    if isinstance(value, YMap):
+        out = value
+        contexts = value.get("additional_contexts")
+        if isinstance(contexts, YSeq):
+            out = value.copy()
+            out["additional_contexts"] = _key_value_seq_to_map(contexts)
+        for key in ("args", "labels"):
+            entries = out.get(key)
+            if isinstance(entries, YSeq):
+                out = out.copy() if out is value else out
+                out[key] = _key_value_seq_to_map(entries, keep_bare=True)
+        return out
+    return value
+
+
+def _key_value_seq_to_map(seq: YSeq, keep_bare: bool = False) -> YMap:
+    out = YMap(seq.span)
+    for item, span in seq.items_with_spans():
+        if not isinstance(item, str):
+            continue
+        key, sep, val = item.partition("=")
+        if sep:
+            out.put(key, _keep_istr(item, val), span, span)
+        elif keep_bare:
+            out.put(key, None, span, span)
+    return out
+
+
+def _keep_istr(whole: str, part: str) -> str:
+    """A slice of an interpolated string stays interpolated (rules want to know it came from ${X})."""
+    if isinstance(whole, IStr):
+        return IStr(part, whole.template, whole.variables, whole.unset)
+    return part
+
+
+def _depends_on(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if isinstance(value, YSeq):
+        out = YMap(value.span)
+        for item, item_span in value.items_with_spans():
+            if isinstance(item, str):
+                entry = YMap(item_span)
+                entry.put("condition", "service_started", item_span, item_span)
+                entry.put("required", True, item_span, item_span)
+                out.put(item, entry, item_span, item_span)
+        return out
+    if isinstance(value, YMap):
+        out = value.copy()
+        for key, entry, _, entry_span in value.items_with_spans():
+            if isinstance(entry, YMap):
+                filled = entry.copy()
+                if "condition" not in filled:
+                    filled.put("condition", "service_started", entry_span, entry_span)
+                if "required" not in filled:
+                    filled.put("required", True, entry_span, entry_span)
+                out[key] = filled
+        return out
+    return value
+
+
+def _env_file(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    items = YSeq(span, [(value, span)]) if isinstance(value, str) else value
+    if not isinstance(items, YSeq):
+        return value
+    out = YSeq(items.span)
+    for item, item_span in items.items_with_spans():
+        if isinstance(item, str):
+            entry = YMap(item_span)
+            entry.put("path", item, item_span, item_span)
+            entry.put("required", True, item_span, item_span)
+            out.push(entry, item_span)
+        elif isinstance(item, YMap):
+            entry = item
+            if "required" not in item:
+                entry = item.copy()
+                entry.put("required", True, item_span, item_span)
+            out.push(entry, item_span)
+    return out
+
+
+def _extends(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    return _single(value, "service", span) if isinstance(value, str) else value
+
+
+def _names_to_map(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if isinstance(value, YSeq):
+        out = YMap(value.span)
+        for item, item_span in value.items_with_spans():
+            if isinstance(item, str):
+                out.put(item, None, item_span, item_span)
+        return out
+    return value
+
+
+def _volumes(value: Any, span: Span, name: str, errors: Errors) -> Any:
+    if not isinstance(value, YSeq):
+        return value
+    out = YSeq(value.span)
+    for item, item_span in value.items_with_spans():
+        if isinstance(item, str):
+            try:
+                parsed = parse_volume(item)
+            except SpecError as exc:
+                errors.append(
+                    ComposeError(f"services.{name}.volumes: {exc}", item_span, "invalid-volume-spec")
+                )
+                continue
+            out.push(_with_source_text(from_plain(parsed, item_span), item), item_span)
+        else:
+            out.push(item, item_span)
+    return out
+
+
+def _with_source_text(mount: YMap, text: str) -> YMap:
+    """Keep the interpolation record of a short-syntax string on the parsed source."""
+    if isinstance(text, IStr) and isinstance(mount.get("source"), str):
+        mount["source"] = IStr(mount["source"], text.template, text.variables, text.unset)
+    return mount
+
+
+def _devices(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if not isinstance(value, YSeq):
+        return value
+    out = YSeq(value.span)
+    for item, item_span in value.items_with_spans():
+        if isinstance(item, str):
+            parts = item.split(":")
+            device: dict[str, Any] = {"source": parts[0], "target": parts[0], "permissions": "rwm"}
+            if len(parts) >= 2:
+                device["target"] = parts[1]
+            if len(parts) >= 3:
+                device["permissions"] = parts[2]
+            out.push(from_plain(device, item_span), item_span)
+        else:
+            out.push(item, item_span)
+    return out
+
+
+def _file_mounts(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if not isinstance(value, YSeq):
+        return value
+    return YSeq(
+        value.span,
+        (
+            (_single(item, "source", item_span) if isinstance(item, str) else item, item_span)
+            for item, item_span in value.items_with_spans()
+        ),
+    )
+
+
+def _ports(value: Any, span: Span, name: str, errors: Errors) -> Any:
+    if not isinstance(value, YSeq):
+        return value
+    out = YSeq(value.span)
+    for item, item_span in value.items_with_spans():
+        if isinstance(item, (str, int)) and not isinstance(item, bool):
+            try:
+                parsed = parse_port(item)
+            except SpecError as exc:
+                errors.append(ComposeError(f"services.{name}.ports: {exc}", item_span, "invalid-port-spec"))
+                continue
+            for mapping in parsed:
+                port = from_plain(mapping, item_span)
+                if isinstance(item, IStr) and "published" in port:
+                    port["published"] = IStr(port["published"], item.template, item.variables, item.unset)
+                if isinstance(item, IStr) and "host_ip" in port:
+                    port["host_ip"] = IStr(port["host_ip"], item.template, item.variables, item.unset)
+                out.push(port, item_span)
+        else:
+            out.push(item, item_span)
+    return out
+
+
+def _environment(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if isinstance(value, YSeq):
+        return _key_value_seq_to_map(value, keep_bare=True)
+    if isinstance(value, YMap):
+        out = value.copy()
+        for key, item in value.items():
+            if item is not None and not isinstance(item, str):
+                out[key] = go_format(item)
+        return out
+    return value
+
+
+def _labels(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if isinstance(value, YSeq):
+        out = YMap(value.span)
+        for item, item_span in value.items_with_spans():
+            if isinstance(item, str):
+                key, _, val = item.partition("=")
+                out.put(key, _keep_istr(item, val), item_span, item_span)
+        return out
+    return _environment(value, span, _name, _errors)
+
+
+def _command(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if isinstance(value, str):
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            words = [value]
+        return YSeq(span, ((word, span) for word in words))
+    return value
+
+
+def _healthcheck(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if isinstance(value, YMap) and isinstance(value.get("test"), str):
+        out = value.copy()
+        test_span = value.value_span("test")
+        out["test"] = YSeq(test_span, [("CMD-SHELL", test_span), (value["test"], test_span)])
+        return out
+    return value
+
+
+def _expose(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if isinstance(value, YSeq):
+        return YSeq(
+            value.span,
+            (
+                (str(item) if isinstance(item, int) and not isinstance(item, bool) else item, item_span)
+                for item, item_span in value.items_with_spans()
+            ),
+        )
+    return value
+
+
+def _extra_hosts(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    if isinstance(value, YMap):
+        return YSeq(
+            value.span,
+            (
+                (f"{key}={go_format(item)}", value.value_span(key))
+                for key, item in value.items()
+                if not isinstance(item, list)
+            ),
+        )
+    return value
+
+
+_SERVICE_TRANSFORMS: dict[str, Callable[[Any, Span, str, Errors], Any]] = {
+    "build": _build,
+    "depends_on": _depends_on,
+    "env_file": _env_file,
+    "label_file": _string_or_list,
+    "extends": _extends,
+    "networks": _names_to_map,
+    "models": _names_to_map,
+    "volumes": _volumes,
+    "dns": _string_or_list,
+    "dns_search": _string_or_list,
+    "tmpfs": _string_or_list,
+    "devices": _devices,
+    "secrets": _file_mounts,
+    "configs": _file_mounts,
+    "ports": _ports,
+    "environment": _environment,
+    "labels": _labels,
+    "annotations": _labels,
+    "sysctls": _labels,
+    "command": _command,
+    "entrypoint": _command,
+    "healthcheck": _healthcheck,
+    "expose": _expose,
+    "extra_hosts": _extra_hosts,
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Defaults, relative paths and normalization (after all files are merged).
+
+
+def set_defaults(model: YMap) -> YMap:
+    """compose-go SetDefaultValues: build context, secret targets, port protocol and mode."""
+    services = model.get("services")
+    if not isinstance(services, YMap):
+        return model
+    out = model.copy()
+    new_services = services.copy()
+    for name, service in services.items():
+        if not isinstance(service, YMap):
+            continue
+        svc = service.copy()
+        build = svc.get("build")
+        if isinstance(build, YMap) and "context" not in build:
+            build = build.copy()
+            build.put("context", ".", build.span, build.span)
+            svc["build"] = build
+        secrets = svc.get("secrets")
+        if isinstance(secrets, YSeq):
+            svc["secrets"] = YSeq(
+                secrets.span, ((_default_secret(s), span) for s, span in secrets.items_with_spans())
+            )
+        ports = svc.get("ports")
+        if isinstance(ports, YSeq):
+            svc["ports"] = YSeq(
+                ports.span, ((_default_port(p), span) for p, span in ports.items_with_spans())
+            )
+        new_services[name] = svc
+    out["services"] = new_services
+    return out
+
+
+def _default_secret(secret: Any) -> Any:
+    if isinstance(secret, YMap) and "target" not in secret:
+        secret = secret.copy()
+        secret.put("target", f"/run/secrets/{secret.get('source')}", secret.span, secret.span)
+    return secret
+
+
+def _default_port(port: Any) -> Any:
+    if isinstance(port, YMap) and ("protocol" not in port or "mode" not in port):
+        port = port.copy()
+        if "protocol" not in port:
+            port.put("protocol", "tcp", port.span, port.span)
+        if "mode" not in port:
+            port.put("mode", "ingress", port.span, port.span)
+    return port
+
+
+_REMOTE_CONTEXT_PREFIXES = ("https://", "http://", "git://", "ssh://", "github.com/", "git@")
+
+
+def expand_user(path: str, home: str | None) -> str:
+    if path.startswith("~") and home:
+        return os.path.join(home, path[1:].lstrip("/")) if path != "~" else home
+    return path
+
+
+def _is_windows_abs(path: str) -> bool:
+    return path.startswith("\\\\") or (
+        len(path) >= 3 and path[1] == ":" and path[0].isalpha() and path[2] in "\\/"
+    )
+
+
+def _abs(path: Any, base: str, home: str | None) -> Any:
+    if not isinstance(path, str) or path == "":
+        return path
+    expanded = expand_user(path, home)
+    if os.path.isabs(expanded) or _is_windows_abs(expanded):
+        return _same_kind(path, expanded)
+    return _same_kind(path, os.path.normpath(os.path.join(base, expanded)))
+
+
+def _same_kind(original: str, new: str) -> str:
+    if isinstance(original, IStr):
+        return IStr(new, original.template, original.variables, original.unset)
+    return new
+
+
+def resolve_paths(model: YMap, base: str, home: str | None) -> YMap:
+    """compose-go ResolveRelativePaths: relative host paths become absolute against ``base``."""
+    out = model.copy()
+    services = model.get("services")
+    if isinstance(services, YMap):
+        new_services = services.copy()
+        for name, service in services.items():
+            if isinstance(service, YMap):
+                new_services[name] = _resolve_service_paths(service, base, home)
+        out["services"] = new_services
+    for kind in ("configs", "secrets"):
+        resources = model.get(kind)
+        if isinstance(resources, YMap):
+            new_resources = resources.copy()
+            for name, resource in resources.items():
+                if isinstance(resource, YMap) and isinstance(resource.get("file"), str):
+                    resource = resource.copy()
+                    resource["file"] = _abs(resource["file"], base, home)
+                    new_resources[name] = resource
+            out[kind] = new_resources
+    volumes = model.get("volumes")
+    if isinstance(volumes, YMap):
+        new_volumes = volumes.copy()
+        for name, volume in volumes.items():
+            opts = volume.get("driver_opts") if isinstance(volume, YMap) else None
+            if (
+                isinstance(volume, YMap)
+                and volume.get("driver") == "local"
+                and isinstance(opts, YMap)
+                and opts.get("o") == "bind"
+                and isinstance(opts.get("device"), str)
+            ):
+                opts = opts.copy()
+                opts["device"] = _abs(opts["device"], base, home)
+                volume = volume.copy()
+                volume["driver_opts"] = opts
+                new_volumes[name] = volume
+        out["volumes"] = new_volumes
+    return out
+
+
+def _resolve_service_paths(service: YMap, base: str, home: str | None) -> YMap:
+    svc = service.copy()
+    build = svc.get("build")
+    if isinstance(build, YMap):
+        build = build.copy()
+        context = build.get("context")
+        if isinstance(context, str) and not _is_remote_context(context):
+            build["context"] = _abs(context, base, home)
+        contexts = build.get("additional_contexts")
+        if isinstance(contexts, YMap):
+            contexts = contexts.copy()
+            for key, item in contexts.items():
+                if isinstance(item, str) and not _is_remote_context(item):
+                    contexts[key] = _abs(item, base, home)
+            build["additional_contexts"] = contexts
+        svc["build"] = build
+    env_files = svc.get("env_file")
+    if isinstance(env_files, YSeq):
+        resolved = YSeq(env_files.span)
+        for entry, span in env_files.items_with_spans():
+            if isinstance(entry, YMap) and isinstance(entry.get("path"), str):
+                entry = entry.copy()
+                entry["path"] = _abs(entry["path"], base, home)
+            resolved.push(entry, span)
+        svc["env_file"] = resolved
+    label_files = svc.get("label_file")
+    if isinstance(label_files, YSeq):
+        svc["label_file"] = YSeq(
+            label_files.span, ((_abs(f, base, home), s) for f, s in label_files.items_with_spans())
+        )
+    extends = svc.get("extends")
+    if isinstance(extends, YMap) and isinstance(extends.get("file"), str):
+        extends = extends.copy()
+        extends["file"] = _abs(extends["file"], base, home)
+        svc["extends"] = extends
+    volumes = svc.get("volumes")
+    if isinstance(volumes, YSeq):
+        resolved = YSeq(volumes.span)
+        for mount, span in volumes.items_with_spans():
+            if (
+                isinstance(mount, YMap)
+                and mount.get("type") == "bind"
+                and isinstance(mount.get("source"), str)
+            ):
+                mount = mount.copy()
+                mount["source"] = _abs(mount["source"], base, home)
+            resolved.push(mount, span)
+        svc["volumes"] = resolved
+    return svc
+
+
+def _is_remote_context(context: str) -> bool:
+    return "://" in context or context.startswith("service:") or context.startswith(_REMOTE_CONTEXT_PREFIXES)
+
+
+def normalize(model: YMap, env: Mapping[str, str], project_name: str) -> YMap:
+    """compose-go Normalize: default network, implicit depends_on, resource names, env lookups."""
+    out = model.copy()
+    services = model.get("services")
+    uses_default = False
+    if isinstance(services, YMap):
+        new_services = services.copy()
+        for name, service in services.items():
+            if not isinstance(service, YMap):
+                continue
+            svc, uses = _normalize_service(service, env)
+            uses_default = uses_default or uses
+            new_services[name] = svc
+        out["services"] = new_services
+    networks = out.get("networks")
+    if uses_default and not (isinstance(networks, YMap) and "default" in networks):
+        networks = networks.copy() if isinstance(networks, YMap) else YMap(model.span)
+        networks.put("default", None, model.span, model.span)
+        out.put("networks", networks, out.key_span("networks"), out.value_span("networks"))
+    for kind in ("networks", "volumes", "configs", "secrets"):
+        resources = out.get(kind)
+        if isinstance(resources, YMap):
+            out[kind] = _named_resources(resources, project_name)
+    return out
+
+
+def _normalize_service(service: YMap, env: Mapping[str, str]) -> tuple[YMap, bool]:
+    svc = service.copy()
+    span = service.span
+    uses_default = False
+    if "provider" not in svc and "network_mode" not in svc:
+        networks = svc.get("networks")
+        if not isinstance(networks, YMap) or len(networks) == 0:
+            default = YMap(span)
+            default.put("default", None, span, span)
+            svc.put("networks", default, svc.key_span("networks"), svc.value_span("networks"))
+            uses_default = True
+        elif "default" in networks:
+            uses_default = True
+    if svc.get("pull_policy") == "if_not_present":
+        svc["pull_policy"] = "missing"
+    build = svc.get("build")
+    if isinstance(build, YMap):
+        build = build.copy()
+        if build.get("context") is None:
+            build.put("context", ".", build.span, build.span)
+        if build.get("dockerfile") is None and build.get("dockerfile_inline") is None:
+            build.put("dockerfile", "Dockerfile", build.span, build.span)
+        svc["build"] = build
+    environment = svc.get("environment")
+    if isinstance(environment, YMap):
+        resolved = environment.copy()
+        for key, value in environment.items():
+            if value is None and key in env:
+                resolved[key] = env[key]
+        svc["environment"] = resolved
+    svc = _implicit_depends_on(svc)
+    volumes = svc.get("volumes")
+    if isinstance(volumes, YSeq):
+        cleaned = YSeq(volumes.span)
+        for mount, mount_span in volumes.items_with_spans():
+            if isinstance(mount, YMap) and isinstance(mount.get("target"), str) and mount["target"]:
+                mount = mount.copy()
+                mount["target"] = clean_path(mount["target"])
+            cleaned.push(mount, mount_span)
+        svc["volumes"] = cleaned
+    return svc, uses_default
+
+
+def _dependency(span: Span, restart: bool) -> YMap:
+    entry = YMap(span)
+    entry.put("condition", "service_started", span, span)
+    entry.put("restart", restart, span, span)
+    entry.put("required", True, span, span)
+    return entry
+
+
+def _implicit_depends_on(svc: YMap) -> YMap:
+    existing = svc.get("depends_on")
+    depends_on = existing.copy() if isinstance(existing, YMap) else YMap(svc.span)
+    links = svc.get("links")
+    if isinstance(links, YSeq):
+        for link, span in links.items_with_spans():
+            if isinstance(link, str):
+                parts = link.split(":")
+                target = parts[0] if len(parts) == 2 else link
+                if target not in depends_on:
+                    depends_on.put(target, _dependency(span, True), span, span)
+    for namespace in ("network_mode", "ipc", "pid", "uts", "cgroup"):
+        ref = svc.get(namespace)
+        if isinstance(ref, str) and ref.startswith("service:"):
+            target = ref[len("service:") :]
+            span = svc.value_span(namespace)
+            if target not in depends_on:
+                depends_on.put(target, _dependency(span, True), span, span)
+    volumes_from = svc.get("volumes_from")
+    if isinstance(volumes_from, YSeq):
+        for entry, span in volumes_from.items_with_spans():
+            if isinstance(entry, str) and not entry.startswith("container:"):
+                target = entry.split(":")[0]
+                if target not in depends_on:
+                    depends_on.put(target, _dependency(span, False), span, span)
+    if len(depends_on) > 0:
+        svc.put("depends_on", depends_on, svc.key_span("depends_on"), svc.value_span("depends_on"))
+    return svc
+
+
+def _named_resources(resources: YMap, project_name: str) -> YMap:
+    out = resources.copy()
+    for key, resource in resources.items():
+        if resource is None:
+            resource = YMap(resources.value_span(key))
+        elif not isinstance(resource, YMap):
+            continue
+        if resource.get("name") is None:
+            resource = resource.copy()
+            name = key if _is_true(resource.get("external")) else f"{project_name}_{key}"
+            resource.put("name", name, resources.key_span(key), resources.key_span(key))
+        out[key] = resource
+    return out
+
+
+def _is_true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("1", "t", "true"))

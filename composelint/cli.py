@@ -1,0 +1,165 @@
+"""Command line: argument parsing and dispatch only. Each command returns its exit code.
+
+Exit codes: 0 clean, 1 findings at or above the fail level (or an invalid project for `config`),
+2 usage or configuration error. Heavy modules are imported by the commands, so `--help` and
+`--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from composelint import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "compact")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2 (never a traceback)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"composelint: error: {message}\n")
+
+
+def _split(values: list[str] | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values or ():
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return tuple(out)
+
+
+def _add_project_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("project (as docker compose)")
+    group.add_argument(
+        "-f",
+        "--file",
+        dest="files",
+        action="append",
+        metavar="FILE",
+        help="compose file; repeat to merge files like docker compose -f a -f b",
+    )
+    group.add_argument("-p", "--project-name", help="project name")
+    group.add_argument("--project-directory", metavar="DIR", help="working directory of the project")
+    group.add_argument(
+        "--env-file",
+        dest="env_files",
+        action="append",
+        metavar="FILE",
+        help="environment file for interpolation instead of .env (repeatable)",
+    )
+    group.add_argument(
+        "--profile",
+        dest="profiles",
+        action="append",
+        metavar="NAME",
+        help="only check services enabled by this profile (default: every service)",
+    )
+    group.add_argument(
+        "--root",
+        metavar="DIR",
+        help="no file outside DIR is read (default: the repository containing the project)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="composelint",
+        description="Lint Docker Compose projects: read them as Docker Compose does, check the whole project.",
+    )
+    parser.add_argument("--version", action="version", version=f"composelint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="lint compose projects", description="Lint compose projects.")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="compose files or directories (searched recursively); default: the project here",
+    )
+    _add_project_options(check)
+    output = check.add_argument_group("output")
+    output.add_argument(
+        "--format", choices=FORMATS, help="report format (default: text; github on GitHub Actions)"
+    )
+    output.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    output.add_argument("--no-color", action="store_true", help="never colour the text report")
+    rules = check.add_argument_group("rules")
+    rules.add_argument(
+        "--select", action="append", metavar="RULES", help="only these rules (ids, prefixes, names)"
+    )
+    rules.add_argument("--extend-select", action="append", metavar="RULES", help="enable these rules too")
+    rules.add_argument("--ignore", action="append", metavar="RULES", help="disable these rules")
+    rules.add_argument(
+        "--fail-level",
+        choices=("error", "warning", "info"),
+        help="lowest severity that fails the run (default: warning)",
+    )
+    rules.add_argument("--config", metavar="PATH", help="configuration file (default: found by walking up)")
+    rules.add_argument("--jobs", "-j", type=int, metavar="N", help="parallel processes (default: CPU count)")
+
+    config = commands.add_parser(
+        "config",
+        help="print the project as composelint reads it",
+        description="Print the normalized project, shaped like docker compose config.",
+    )
+    config.add_argument("path", nargs="?", metavar="PATH", help="a compose file or directory (default: here)")
+    _add_project_options(config)
+    config.add_argument("--format", choices=("json", "yaml"), default="json")
+
+    graph = commands.add_parser(
+        "graph",
+        help="draw the project graph",
+        description="Draw networks, services, published ports and data.",
+    )
+    graph.add_argument("path", nargs="?", metavar="PATH")
+    _add_project_options(graph)
+    graph.add_argument("--format", choices=("mermaid", "dot", "json"), default="mermaid")
+    graph.add_argument("--highlight", metavar="RULE", help="show the paths behind this rule's findings")
+
+    commands.add_parser("rules", help="list every rule", description="List every rule.")
+    rule = commands.add_parser("rule", help="explain a rule", description="Print a rule's documentation.")
+    rule.add_argument("rule", metavar="NAME_OR_ID")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    from composelint.errors import UsageError
+
+    try:
+        if args.command == "check":
+            from composelint.commands.check import run_check
+
+            return run_check(args)
+        if args.command == "config":
+            from composelint.commands.config import run_config
+
+            return run_config(args)
+        if args.command == "graph":
+            from composelint.commands.graph import run_graph
+
+            return run_graph(args)
+        from composelint.commands.rules import run_rule, run_rules
+
+        return run_rules(args) if args.command == "rules" else run_rule(args)
+    except UsageError as exc:
+        print(f"composelint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""`composelint rules` (the table) and `composelint rule NAME_OR_ID` (the full page)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+
+from composelint.cli import EXIT_OK
+from composelint.docs import rule_page
+from composelint.errors import UsageError
+from composelint.registry import Registry
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    registry = Registry.default()
+    rows = [("ID", "NAME", "FAMILY", "SEVERITY", "DEFAULT", "FIXABLE")]
+    for rule in registry.rules:
+        rows.append(
+            (
+                rule.id,
+                rule.name,
+                rule.family(),
+                rule.severity.value,
+                "on" if rule.enabled_by_default else "off",
+                "yes" if rule.fixable else "no",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        sys.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() + "\n")
+    for failure in registry.plugin_failures():
+        sys.stderr.write(f"composelint: warning: plugin {failure.entry_point} not loaded: {failure.error}\n")
+    return EXIT_OK
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    registry = Registry.default()
+    rule = registry.lookup(args.rule)
+    if rule is None:
+        names = [r.name for r in registry.rules] + [r.id for r in registry.rules]
+        close = difflib.get_close_matches(args.rule, names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UsageError(f"unknown rule '{args.rule}'{hint}")
+    sys.stdout.write(rule_page(rule))
+    return EXIT_OK

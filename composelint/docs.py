@@ -1,0 +1,58 @@
+"""Rule documentation rendered from rule metadata: `composelint rule`, `rules/*.md`, the README table."""
+
+from __future__ import annotations
+
+from composelint.registry import Registry
+from composelint.rule import Rule
+
+DOCS_BASE_URL = "https://github.com/composelint/composelint/blob/main/rules"
+
+
+def page_name(rule: type[Rule]) -> str:
+    return f"{rule.id}-{rule.name}.md"
+
+
+def help_uri(rule: type[Rule]) -> str:
+    return f"{DOCS_BASE_URL}/{page_name(rule)}"
+
+
+def options_section(rule: type[Rule]) -> str:
+    if not rule.options:
+        return "This rule has no options."
+    lines = ["| option | type | default | meaning |", "|---|---|---|---|"]
+    for name, option in rule.options.items():
+        default = repr(option.default) if not isinstance(option.default, str) else f'"{option.default}"'
+        lines.append(f"| `{name}` | {option.type.__name__} | `{default}` | {option.help} |")
+    return "\n".join(lines)
+
+
+def rule_page(rule: type[Rule]) -> str:
+    """The full Markdown page of a rule."""
+    state = "on by default" if rule.enabled_by_default else "off by default (enable with `--extend-select`)"
+    header = [
+        f"# {rule.id} `{rule.name}`",
+        "",
+        f"{rule.summary}.",
+        "",
+        f"- **Family:** {rule.family()} ({rule.id[:3]}xx)",
+        f"- **Default severity:** {rule.severity.value}",
+        f"- **Enabled:** {state}",
+        f"- **Fixable:** {'yes' if rule.fixable else 'no'}",
+        "",
+    ]
+    body = rule.docs().split("\n", 1)[1].strip() if "\n" in rule.docs() else ""
+    return "\n".join(header) + body + "\n\n## Options\n" + options_section(rule) + "\n"
+
+
+def rules_table(registry: Registry, link: bool = False) -> str:
+    lines = [
+        "| id | name | family | severity | default | fixable | summary |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for rule in registry.rules:
+        name = f"[`{rule.name}`](rules/{page_name(rule)})" if link else f"`{rule.name}`"
+        lines.append(
+            f"| {rule.id} | {name} | {rule.family()} | {rule.severity.value} | "
+            f"{'on' if rule.enabled_by_default else 'off'} | {'yes' if rule.fixable else 'no'} | {rule.summary} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,28 @@
+"""The one exception type the loader raises for problems a user can cause."""
+
+from __future__ import annotations
+
+from composelint.span import Span
+
+
+class ComposeError(Exception):
+    """A problem in the user's input: bad YAML, a missing variable, an unreadable file...
+
+    ``rule`` names the validity rule that reports it (``yaml-syntax``, ``duplicate-key``...), so the
+    engine can turn a load error into a finding at ``span``.
+    """
+
+    def __init__(self, message: str, span: Span | None = None, rule: str = "load-error") -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.rule = rule
+
+    def __str__(self) -> str:
+        if self.span is None:
+            return self.message
+        return f"{self.span}: {self.message}"
+
+
+class UsageError(Exception):
+    """A bad command line or configuration: exit code 2, one line on stderr."""

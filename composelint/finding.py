@@ -1,0 +1,58 @@
+"""What a rule reports, and what the engine makes of it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from composelint.span import Span
+
+
+class Severity(enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A rule's report: the node it concerns and what is wrong with it. The engine does the rest."""
+
+    span: Span
+    message: str
+    service: str | None = None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """A violation stamped by the engine with its rule, resolved severity and position."""
+
+    path: str
+    line: int
+    column: int
+    rule_id: str
+    end_line: int
+    end_column: int
+    name: str
+    severity: Severity
+    message: str
+    service: str | None = None
+
+    @property
+    def span(self) -> Span:
+        return Span(self.path, self.line, self.column, self.end_line, self.end_column)

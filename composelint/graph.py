@@ -1,0 +1,235 @@
+"""The project graph: services, networks, volumes, secrets, configs, the host and the outside world.
+
+One networkx ``MultiDiGraph`` per project, built once and shared read-only by every rule. Node keys
+are ``(kind, name)`` tuples. Edges carry a ``kind`` and the span of what created them:
+
+- ``attached`` service -> network and ``member`` network -> service (aliases, static IPs);
+- ``shares_namespace`` service -> service (``network_mode: service:X``), ``host_network`` service -> host;
+- ``publishes`` host -> service and world -> service for published ports (host IP, protocol);
+- ``mounts`` service -> volume, ``binds`` service -> host (bind mounts), ``uses`` service -> secret/config;
+- ``depends_on``, ``links``, ``volumes_from`` service -> service;
+- ``egress`` network -> world for networks that are not internal.
+
+``ProjectGraph`` answers the questions topology rules ask: who reaches whom, and through what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from composelint.model import NetworkAttachment, PortMapping, Project, Service
+from composelint.span import Span
+from composelint.tree import YSeq
+
+Node = tuple[str, str]
+HOST: Node = ("host", "host")
+WORLD: Node = ("world", "world")
+
+
+def service_node(name: str) -> Node:
+    return ("service", name)
+
+
+def network_node(name: str) -> Node:
+    return ("network", name)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Why two services reach each other: a shared network, or a shared network namespace."""
+
+    kind: str  # "network", "namespace" or "host"
+    network: str | None  # the network key (for "network")
+    via_a: Span | None  # where the first service joins it
+    via_b: Span | None  # where the second service joins it
+
+    def describe(self) -> str:
+        if self.kind == "network":
+            return f"network {self.network}"
+        if self.kind == "host":
+            return "the host network"
+        return "a shared network namespace"
+
+
+class ProjectGraph:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.graph: Any = nx.MultiDiGraph()
+        self._build()
+
+    # -- construction ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        g = self.graph
+        project = self.project
+        g.add_node(HOST, kind="host")
+        g.add_node(WORLD, kind="world")
+        for name, network in project.networks.items():
+            g.add_node(network_node(name), kind="network", network=network)
+            if not network.internal:
+                g.add_edge(network_node(name), WORLD, kind="egress", span=network.span)
+        for name, volume in project.volumes.items():
+            g.add_node(("volume", name), kind="volume", volume=volume)
+        for kind, objects in (("secret", project.secrets), ("config", project.configs)):
+            for name, obj in objects.items():
+                g.add_node((kind, name), kind=kind, object=obj)
+        for name, service in project.services.items():
+            g.add_node(service_node(name), kind="service", service=service)
+        for service in project.services.values():
+            self._add_service_edges(service)
+
+    def _add_service_edges(self, service: Service) -> None:
+        g = self.graph
+        node = service_node(service.name)
+        for attachment in service.networks:
+            target = network_node(attachment.network)
+            if target not in g:
+                g.add_node(target, kind="network", network=None)
+            data = {"attachment": attachment, "span": attachment.span}
+            g.add_edge(node, target, kind="attached", **data)
+            g.add_edge(target, node, kind="member", **data)
+        mode = service.network_mode
+        if mode is not None:
+            span = service.value_span("network_mode")
+            if mode == "host":
+                g.add_edge(node, HOST, kind="host_network", span=span)
+            elif mode.startswith("service:"):
+                g.add_edge(node, service_node(mode[len("service:") :]), kind="shares_namespace", span=span)
+        for port in service.ports:
+            if not port.published and port.target is None:
+                continue
+            g.add_edge(HOST, node, kind="publishes", port=port, span=port.span)
+            if not port.is_loopback:
+                g.add_edge(WORLD, node, kind="publishes", port=port, span=port.span)
+        for mount in service.mounts:
+            if mount.type == "volume" and mount.source:
+                g.add_edge(node, ("volume", mount.source), kind="mounts", mount=mount, span=mount.span)
+            elif mount.type == "bind":
+                g.add_edge(node, HOST, kind="binds", mount=mount, span=mount.span)
+        for key, kind in (("secrets", "secret"), ("configs", "config")):
+            entries = service.config.get(key)
+            if isinstance(entries, YSeq):
+                for index, entry in enumerate(entries):
+                    if isinstance(entry, dict) and isinstance(entry.get("source"), str):
+                        g.add_edge(node, (kind, entry["source"]), kind="uses", span=entries.item_span(index))
+        for dependency in service.depends_on:
+            kind = dependency.kind if dependency.kind in ("links", "volumes_from") else "depends_on"
+            g.add_edge(
+                node, service_node(dependency.service), kind=kind, dependency=dependency, span=dependency.span
+            )
+
+    # -- queries ---------------------------------------------------------------------------------
+
+    @cached_property
+    def _namespace_owner(self) -> dict[str, str]:
+        """The service whose network namespace each service uses (following network_mode chains)."""
+        owners: dict[str, str] = {}
+        services = self.project.services
+        for name in services:
+            current = name
+            seen = {current}
+            while True:
+                mode = services[current].network_mode if current in services else None
+                if mode is None or not mode.startswith("service:"):
+                    break
+                nxt = mode[len("service:") :]
+                if nxt in seen or nxt not in services:
+                    break
+                seen.add(nxt)
+                current = nxt
+            owners[name] = current
+        return owners
+
+    def namespace_owner(self, service: str) -> str:
+        return self._namespace_owner.get(service, service)
+
+    def attachments(self, service: str) -> tuple[NetworkAttachment, ...]:
+        """The networks a service is on, through its own namespace owner."""
+        owner = self.project.services.get(self.namespace_owner(service))
+        return owner.networks if owner is not None else ()
+
+    def network_mode(self, service: str) -> str | None:
+        owner = self.project.services.get(self.namespace_owner(service))
+        return owner.network_mode if owner is not None else None
+
+    def on_host_network(self, service: str) -> bool:
+        return self.network_mode(service) == "host"
+
+    @cached_property
+    def _effective_network(self) -> dict[str, str]:
+        # Two keys naming the same Docker network (e.g. the same external network) are one network.
+        return {name: net.effective_name for name, net in self.project.networks.items()}
+
+    def effective_network(self, network: str) -> str:
+        return self._effective_network.get(network, network)
+
+    def links(self, a: str, b: str) -> list[Link]:
+        """Every way service ``a`` can open a connection to service ``b`` (empty: it cannot)."""
+        if a == b:
+            return []
+        owner_a, owner_b = self.namespace_owner(a), self.namespace_owner(b)
+        mode_a, mode_b = self.network_mode(a), self.network_mode(b)
+        if "none" in (mode_a, mode_b):
+            return []
+        if owner_a == owner_b:
+            return [Link("namespace", None, None, None)]
+        if mode_a == "host":
+            if mode_b == "host":
+                return [Link("host", None, None, None)]
+            # On the host network, a service reaches every port the other publishes, loopback included.
+            port = next(iter(self.published_ports(b)), None)
+            return [Link("host", None, None, port.span)] if port is not None else []
+        found = []
+        networks_b: dict[str, NetworkAttachment] = {}
+        for attachment in self.attachments(b):
+            networks_b.setdefault(self.effective_network(attachment.network), attachment)
+        for attachment in self.attachments(a):
+            other = networks_b.get(self.effective_network(attachment.network))
+            if other is not None:
+                found.append(Link("network", attachment.network, attachment.span, other.span))
+        return found
+
+    def reachable(self, a: str, b: str) -> bool:
+        return bool(self.links(a, b))
+
+    def path(self, a: str, b: str) -> Link | None:
+        """The first reason ``a`` reaches ``b``, for messages ("through network backend")."""
+        found = self.links(a, b)
+        return found[0] if found else None
+
+    def who_reaches(self, service: str) -> list[str]:
+        return [
+            other for other in self.project.services if other != service and self.reachable(other, service)
+        ]
+
+    def published_ports(self, service: str) -> Iterator[PortMapping]:
+        """Ports that make ``service`` reachable from the host (through its namespace owner)."""
+        owner = self.project.services.get(self.namespace_owner(service))
+        if owner is not None:
+            yield from owner.ports
+
+    def exposed_to_world(self, service: str) -> list[PortMapping]:
+        return [p for p in self.published_ports(service) if not p.is_loopback]
+
+    def dependents(self, service: str) -> list[str]:
+        """Services that declare a dependency (depends_on, links, volumes_from...) on ``service``."""
+        return [
+            src[1]
+            for src, _dst, data in self.graph.in_edges(service_node(service), data=True)
+            if data.get("kind") in ("depends_on", "links", "volumes_from") and src[0] == "service"
+        ]
+
+    def dependency_cycles(self) -> list[list[str]]:
+        deps = nx.DiGraph()
+        for src, dst, data in self.graph.edges(data=True):
+            if (
+                data.get("kind") in ("depends_on", "links", "volumes_from")
+                and dst[1] in self.project.services
+            ):
+                deps.add_edge(src[1], dst[1])
+        return [list(cycle) for cycle in nx.simple_cycles(deps)]

@@ -1,0 +1,377 @@
+"""Variable interpolation as Compose does it: ``$VAR``, ``${VAR:-default}``, ``$$``...
+
+The grammar and its quirks follow compose-go's ``template`` package, checked case by case against the
+``docker compose`` binary (v2.40.3). ``substitute`` works on one string; ``interpolate_tree`` and
+``interpolate_tree_collect`` rebuild a whole value tree, turning every string that contained ``$`` into
+an ``IStr`` that remembers its template and the variables it used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from composelint.errors import ComposeError
+from composelint.span import Span
+from composelint.tree import IStr, OverrideTag, YMap, YSeq
+
+Lookup: TypeAlias = Callable[[str], str | None]
+"""A variable's value, or ``None`` when it is unset (an empty string is *set*)."""
+
+# Compose matches names with Go's case-insensitive ``[_a-z][_a-z0-9]*``. Go's simple case folding also
+# lets in U+017F (long s) and U+212A (Kelvin sign), but not the dotted and dotless i (U+0130, U+0131)
+# that Python's IGNORECASE would add, so the class is spelled out: docker compose reads ``$\u017f`` as
+# a variable and keeps ``$\u0131`` literally.
+_NAME = "[_A-Za-z\u017f\u212a][_A-Za-z0-9\u017f\u212a]*"
+
+# compose-go's pattern. The default part of a braced expression is a greedy ``.*``, so a match runs to
+# the last ``}`` of the line; ``_closing_brace`` then cuts it back to the expression's own brace.
+_PATTERN = re.compile(
+    rf"\$(?:(?P<escaped>\$)|(?P<named>{_NAME})|\{{(?:(?P<braced>{_NAME}(?::?[-+?].*)?)\}}|(?P<invalid>)))"
+)
+_NAME_PREFIX = re.compile(_NAME)
+
+# Nested defaults recurse; Compose has no limit, but a pathological value must not exhaust the stack.
+_MAX_NESTING = 100
+
+_GO_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    "\\": "\\\\",
+    '"': '\\"',
+}
+
+
+def go_quote(text: str) -> str:
+    """``text`` quoted as Go's ``%q`` does, so messages read like Compose's."""
+    parts = ['"']
+    for char in text:
+        if char in _GO_ESCAPES:
+            parts.append(_GO_ESCAPES[char])
+        elif char.isprintable():
+            parts.append(char)
+        elif char < " " or char == "\x7f":
+            parts.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            parts.append(f"\\u{ord(char):04x}")
+        else:
+            parts.append(f"\\U{ord(char):08x}")
+    parts.append('"')
+    return "".join(parts)
+
+
+class InterpolationError(Exception):
+    """A template Compose refuses. The message is compose-go's own (no path, no position)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidTemplateError(InterpolationError):
+    """Bad syntax (``${``, ``${ foo}``, ``${VAR/x}``...).
+
+    ``template`` is the text Compose shows: the string being expanded when the error was found, which
+    for an error inside a default or after a closing brace is only that part.
+    """
+
+    def __init__(self, template: str) -> None:
+        super().__init__(f"Invalid template: {go_quote(template)}")
+        self.template = template
+
+
+class MissingRequiredError(InterpolationError):
+    """``${VAR:?reason}`` or ``${VAR?reason}`` with the variable missing."""
+
+    def __init__(self, variable: str, reason: str) -> None:
+        message = f"required variable {variable} is missing a value"
+        super().__init__(f"{message}: {reason}" if reason else message)
+        self.variable = variable
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """The result of ``substitute``."""
+
+    value: str
+    variables: tuple[str, ...]
+    """Every variable looked up, in order of first use, without duplicates."""
+    unset: tuple[str, ...]
+    """Variables that were unset with no default applied and became "" (Compose warns about these)."""
+
+
+@dataclass(slots=True)
+class _Run:
+    """State of one ``substitute`` call: the lookup and what it was asked."""
+
+    lookup: Lookup
+    eager: bool
+    variables: dict[str, None] = field(default_factory=dict)  # dicts are ordered sets
+    unset: dict[str, None] = field(default_factory=dict)
+    nesting: int = 0
+
+    def get(self, name: str) -> str | None:
+        self.variables.setdefault(name, None)
+        return self.lookup(name)
+
+
+def substitute(template: str, lookup: Lookup, *, eager_defaults: bool = False) -> Substitution:
+    """Expand ``template`` with Compose's grammar.
+
+    Defaults, alternates and error messages are expanded only when used, as current compose-go does.
+    ``eager_defaults=True`` reproduces compose-go up to v2.10.0 (docker compose 2.40.3 bundles v2.9.1),
+    which expands them first: ``${SET:-${UNSET:?x}}`` then fails, and ``UNSET`` counts as looked up.
+
+    Raises ``InvalidTemplateError`` or ``MissingRequiredError`` (both ``InterpolationError``).
+    """
+    if "$" not in template:
+        return Substitution(template, (), ())
+    run = _Run(lookup, eager_defaults)
+    value = _expand(template, run)
+    return Substitution(value, tuple(run.variables), tuple(run.unset))
+
+
+def _expand(template: str, run: _Run) -> str:
+    out: list[str] = []
+    # The text after a braced expression's closing brace is expanded as a template of its own (its
+    # errors name only that text). compose-go recurses for it; a stack keeps long lines of
+    # ``${A:-x}${B:-y}...`` off the Python call stack.
+    frames: list[tuple[str, int]] = [(template, 0)]
+    while frames:
+        text, pos = frames.pop()
+        for match in _PATTERN.finditer(text, pos):
+            out.append(text[pos : match.start()])
+            pos = match.end()
+            value, rest = _replace(match.group(), text, run)
+            out.append(value)
+            if rest:
+                frames.append((text, pos))
+                frames.append((rest, 0))
+                break
+        else:
+            out.append(text[pos:])
+    return "".join(out)
+
+
+def _replace(matched: str, text: str, run: _Run) -> tuple[str, str]:
+    """The value of one match, and the text after its closing brace that still has to be expanded."""
+    close = _closing_brace(matched)
+    rest = ""
+    if close >= 0:
+        matched, rest = matched[: close + 1], matched[close + 1 :]
+    match = _PATTERN.match(matched)
+    assert match is not None  # a prefix of a match ending at a brace still matches
+    if match["escaped"] is not None:
+        return "$", ""
+    if match["named"] is not None:
+        return _plain(match["named"], run), ""
+    body = match["braced"]
+    if body is None:
+        raise InvalidTemplateError(text)
+    name_match = _NAME_PREFIX.match(body)
+    assert name_match is not None
+    name = name_match.group()
+    tail = body[len(name) :]
+    operator = tail[:2] if tail.startswith(":") else tail[:1]
+    if not operator:
+        return _plain(name, run), ""
+    return _apply(name, operator, tail[len(operator) :], run), rest
+
+
+def _closing_brace(text: str) -> int:
+    """Index of the ``}`` that closes the expression at the start of ``text``, or -1.
+
+    Counted as compose-go counts: the character right after each ``{`` is skipped, so ``{}`` inside a
+    default opens without closing. ``${A:-{}}x}`` is therefore one expression with default ``{}}x``
+    (docker compose 2.40.3 prints ``{}}x``), and ``${A:-{}`` gives ``{``.
+    """
+    depth = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        elif char == "{":
+            depth += 1
+            index += 1
+        index += 1
+    return -1
+
+
+def _plain(name: str, run: _Run) -> str:
+    value = run.get(name)
+    if value is None:
+        run.unset.setdefault(name, None)
+        return ""
+    return value
+
+
+def _apply(name: str, operator: str, argument: str, run: _Run) -> str:
+    """``${name<operator>argument}``: ``:-`` ``-`` ``:?`` ``?`` ``:+`` ``+``.
+
+    The operator is the first one after the name, which is compose-go's "earliest position" rule:
+    ``${UNSET-a?b}`` defaults to ``a?b`` and ``${UNSET?a-b}`` fails with reason ``a-b``.
+    """
+    expanded = _nested(argument, run) if run.eager else None
+    value = run.get(name)
+    # The colon forms treat an empty value like an unset one.
+    usable = value is not None and (value != "" or not operator.startswith(":"))
+    kind = operator[-1]
+    # "-" and "?" keep a usable value, "+" replaces it (and otherwise yields the value, or "").
+    keeps_value = not usable if kind == "+" else usable
+    if keeps_value:
+        return value or ""
+    argument = expanded if expanded is not None else _nested(argument, run)
+    if kind == "?":
+        raise MissingRequiredError(name, argument)
+    return argument
+
+
+def _nested(template: str, run: _Run) -> str:
+    if run.nesting >= _MAX_NESTING:
+        raise InterpolationError(f"interpolation nested more than {_MAX_NESTING} levels deep")
+    run.nesting += 1
+    try:
+        return _expand(template, run)
+    finally:
+        run.nesting -= 1
+
+
+# --- the value tree -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A container being rebuilt: the source's remaining children and the copy they go into."""
+
+    children: Iterator[tuple[str | int, Any, Span]]
+    target: YMap | YSeq
+    path: str
+
+
+def interpolate_tree(
+    tree: YMap, lookup: Lookup, *, path_prefix: str = "", eager_defaults: bool = False
+) -> YMap:
+    """A copy of ``tree`` with every string value interpolated; raises the first error as ``ComposeError``.
+
+    Keys are never interpolated. A string containing ``$`` becomes ``IStr(value, template, variables,
+    unset)``; other values are kept as they are (strings that are already ``IStr`` were interpolated
+    before and are not expanded twice). Containers are rebuilt with the same spans; ``!override``
+    values are interpolated inside, ``!reset`` is kept. ``path_prefix`` is prepended to the dotted
+    paths in messages when ``tree`` is not a file's root.
+    """
+    result, errors = _Walker(lookup, eager_defaults, stop_at_first=True).walk(tree, path_prefix)
+    if errors:
+        raise errors[0]
+    return result
+
+
+def interpolate_tree_collect(
+    tree: YMap, lookup: Lookup, *, path_prefix: str = "", eager_defaults: bool = False
+) -> tuple[YMap, list[ComposeError]]:
+    """Like ``interpolate_tree`` but keeps going: every error is returned, in document order, and a
+    value that failed keeps its raw text."""
+    return _Walker(lookup, eager_defaults, stop_at_first=False).walk(tree, path_prefix)
+
+
+class _Walker:
+    """Depth-first, document-order copy of a tree with an explicit stack (trees can be 500 deep)."""
+
+    def __init__(self, lookup: Lookup, eager: bool, *, stop_at_first: bool) -> None:
+        self.lookup = lookup
+        self.eager = eager
+        self.stop_at_first = stop_at_first
+        self.errors: list[ComposeError] = []
+
+    def walk(self, tree: YMap, path_prefix: str) -> tuple[YMap, list[ComposeError]]:
+        root = _empty_map(tree)
+        stack = [_Frame(_children(tree), root, path_prefix)]
+        while stack and not (self.stop_at_first and self.errors):
+            frame = stack[-1]
+            entry = next(frame.children, None)
+            if entry is None:
+                stack.pop()
+                continue
+            key, value, span = entry
+            new_value, child = self.convert(value, span, _join(frame.path, key))
+            if isinstance(frame.target, YMap):
+                frame.target[str(key)] = new_value
+            else:
+                frame.target.append(new_value)
+            if child is not None:
+                stack.append(child)
+        return root, self.errors
+
+    def convert(self, value: Any, span: Span, path: str) -> tuple[Any, _Frame | None]:
+        """The copy of ``value``, and a frame to fill it when it is a container."""
+        if isinstance(value, YMap):
+            new_map = _empty_map(value)
+            return new_map, _Frame(_children(value), new_map, path)
+        if isinstance(value, YSeq):
+            new_seq = YSeq(value.span)
+            new_seq.item_spans.extend(value.item_spans)
+            return new_seq, _Frame(_children(value), new_seq, path)
+        if isinstance(value, OverrideTag):
+            inner, child = self.convert(value.value, span, path)
+            return OverrideTag(inner, value.span), child
+        if isinstance(value, str) and "$" in value and not isinstance(value, IStr):
+            return self.interpolate(value, span, path), None
+        return value, None
+
+    def interpolate(self, value: str, span: Span, path: str) -> str:
+        try:
+            result = substitute(value, self.lookup, eager_defaults=self.eager)
+        except InterpolationError as error:
+            self.errors.append(_tree_error(error, path, span))
+            return value
+        return IStr(result.value, value, result.variables, result.unset)
+
+
+def _empty_map(source: YMap) -> YMap:
+    out = YMap(source.span)
+    out.key_spans.update(source.key_spans)
+    out.value_spans.update(source.value_spans)
+    return out
+
+
+def _children(container: YMap | YSeq) -> Iterator[tuple[str | int, Any, Span]]:
+    if isinstance(container, YMap):
+        for key, value in container.items():
+            yield key, value, container.value_span(key)
+    else:
+        for index, value in enumerate(container):
+            yield index, value, container.item_span(index)
+
+
+def _join(path: str, key: str | int) -> str:
+    # Compose prints list items as ".[]"; an index says which one.
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _tree_error(error: InterpolationError, path: str, span: Span) -> ComposeError:
+    if isinstance(error, MissingRequiredError):
+        return ComposeError(
+            f"error while interpolating {path}: {error.message}", span, rule="missing-required-variable"
+        )
+    if isinstance(error, InvalidTemplateError):
+        # Compose spreads this over three lines; a finding wants one.
+        message = (
+            f"invalid interpolation format for {path}: {go_quote(error.template)}; "
+            "you may need to escape any $ with another $"
+        )
+        return ComposeError(message, span, rule="invalid-interpolation")
+    return ComposeError(
+        f"error while interpolating {path}: {error.message}", span, rule="invalid-interpolation"
+    )

@@ -1,0 +1,23 @@
+"""Resource bounds for reading untrusted files: each is configurable and each breach is a finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    # Bytes of one compose or env file; larger files are not read.
+    max_file_bytes: int = 8 * 1024 * 1024
+    # Nodes of one YAML document after alias expansion (anchors count each time they are used).
+    # Docker Compose itself stops at 100,000 node visits per document.
+    max_nodes: int = 250_000
+    # Nesting depth of one YAML document.
+    max_depth: int = 200
+    # Depth of nested `include` and `extends` chains.
+    max_include_depth: int = 32
+    # Files one project may pull in through include, extends and env_file.
+    max_files: int = 1_000
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,113 @@
+"""The rule contract: metadata, documentation and one ``check(context)`` generator.
+
+A rule never prints, never parses files and never touches global state: it reads the ``Context``
+(the project model, the shared graph, its own options) and yields ``Violation``s. The engine stamps
+ids, severities and positions, and applies configuration and suppressions.
+
+Rule documentation is the class docstring, in Markdown with the sections ``## What it does``,
+``## Why is this bad?``, ``## Example`` and ``## Use instead`` (``## Options`` is generated). The same
+text feeds ``composelint rule``, ``rules/*.md`` and the SARIF rule metadata.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from composelint.errors import ComposeError
+from composelint.finding import Severity, Violation
+
+if TYPE_CHECKING:
+    from composelint.graph import ProjectGraph
+    from composelint.model import Project
+    from composelint.settings import Settings
+
+FAMILIES = {
+    "1": "validity",
+    "2": "network topology",
+    "3": "data and volumes",
+    "4": "security hardening",
+    "5": "reliability and operations",
+    "6": "style",
+}
+RULE_ID = re.compile(r"[A-Z]{2,4}[0-9]{3}")
+RULE_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A rule option: its type (bool, int, str or list), default and one-line help."""
+
+    type: type
+    default: Any
+    help: str
+
+
+@dataclass
+class Context:
+    """Everything a rule may look at for one project. Treat it as read-only."""
+
+    project: Project
+    settings: Settings
+    load_errors: tuple[ComposeError, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    # Shared by the per-rule copies of one project's context, so the graph is built once.
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def graph(self) -> ProjectGraph:
+        graph: ProjectGraph | None = self.cache.get("graph")
+        if graph is None:
+            from composelint.graph import ProjectGraph
+
+            graph = self.cache["graph"] = ProjectGraph(self.project)
+        return graph
+
+
+class Rule:
+    id: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    enabled_by_default: ClassVar[bool] = True
+    fixable: ClassVar[bool] = False
+    # Rules about security get a CVSS-like score for GitHub code scanning (0.0-10.0).
+    security_severity: ClassVar[float | None] = None
+    options: ClassVar[Mapping[str, Option]] = {}
+    # The loader error kinds this rule reports (validity rules only).
+    load_error_kinds: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        """Yield violations; the default reports this rule's load errors."""
+        for error in ctx.load_errors:
+            if error.rule in self.load_error_kinds and error.span is not None:
+                yield Violation(error.span, error.message)
+
+    @classmethod
+    def family(cls) -> str:
+        return FAMILIES.get(cls.id[-3], "other")
+
+    @classmethod
+    def docs(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        sections: dict[str, str] = {}
+        current: str | None = None
+        lines: list[str] = []
+        for line in cls.docs().splitlines():
+            if line.startswith("## "):
+                if current is not None:
+                    sections[current] = "\n".join(lines).strip()
+                current, lines = line[3:].strip(), []
+            elif current is not None:
+                lines.append(line)
+        if current is not None:
+            sections[current] = "\n".join(lines).strip()
+        return sections
