@@ -1,33 +1,15 @@
-"""The built-in rules, one explicit list (plugins add theirs through entry points)."""
+"""The built-in rules: each family module lists its rules in ``RULES`` (plugins use entry points)."""
 
 from __future__ import annotations
 
 from composelint.rule import Rule
-from composelint.rules import topology, validity
+from composelint.rules import hygiene, operations, security, style, topology, validity
 
 BUILTIN_RULES: tuple[type[Rule], ...] = (
-    validity.InternalError,
-    validity.YamlSyntax,
-    validity.DuplicateKey,
-    validity.SchemaViolation,
-    validity.UndefinedReference,
-    validity.DependencyCycle,
-    validity.MissingRequiredVariable,
-    validity.InvalidPortSpec,
-    validity.InvalidVolumeSpec,
-    validity.NetworkModeWithNetworks,
-    validity.DependsOnDisabledService,
-    validity.ContainerNameWithReplicas,
-    validity.DuplicateContainerName,
-    validity.InvalidInterpolation,
-    validity.InvalidEnvFile,
-    validity.MissingFile,
-    validity.UnsafePath,
-    validity.LimitExceeded,
-    validity.InvalidConfig,
-    topology.NetworkIsolation,
-    topology.ExposedDatabase,
-    topology.DuplicateHostPort,
-    topology.BindMountInProduction,
-    topology.NonExternalCriticalVolume,
+    *validity.RULES,
+    *topology.RULES,
+    *hygiene.RULES,
+    *security.RULES,
+    *operations.RULES,
+    *style.RULES,
 )

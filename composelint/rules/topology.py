@@ -572,3 +572,12 @@ class NonExternalCriticalVolume(Rule):
             "external: `docker compose down -v` deletes it; declare it `external: true` and create it once",
             service.name,
         )
+
+
+RULES: tuple[type[Rule], ...] = (
+    NetworkIsolation,
+    ExposedDatabase,
+    DuplicateHostPort,
+    BindMountInProduction,
+    NonExternalCriticalVolume,
+)

@@ -952,3 +952,26 @@ def _number(value: object) -> float | None:
         except ValueError:
             return None
     return None
+
+
+RULES: tuple[type[Rule], ...] = (
+    InternalError,
+    YamlSyntax,
+    DuplicateKey,
+    SchemaViolation,
+    UndefinedReference,
+    DependencyCycle,
+    MissingRequiredVariable,
+    InvalidPortSpec,
+    InvalidVolumeSpec,
+    NetworkModeWithNetworks,
+    DependsOnDisabledService,
+    ContainerNameWithReplicas,
+    DuplicateContainerName,
+    InvalidInterpolation,
+    InvalidEnvFile,
+    MissingFile,
+    UnsafePath,
+    LimitExceeded,
+    InvalidConfig,
+)
