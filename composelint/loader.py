@@ -194,6 +194,14 @@ class _Loader:
             self.errors.extend(errors)
             doc, errors = canonical.cast_types(doc)
             self.errors.extend(errors)
+            if "version" in doc and validate:
+                self.error(
+                    ComposeError(
+                        "the top-level `version` key is obsolete: Docker Compose ignores it",
+                        doc.key_span("version"),
+                        "obsolete-version",
+                    )
+                )
             if process_extends:
                 doc = self.apply_extends(doc, path, resource_dir, lookup, env)
             if process_include:
