@@ -112,7 +112,13 @@ def validate(model: YMap) -> list[ComposeError]:
 def _detailed_validator() -> Any:
     import jsonschema
 
-    cls = jsonschema.validators.validator_for(schema())
+    # The vendored schema says "https://json-schema.org/draft-07/schema" (no "#"), which jsonschema
+    # does not recognise: pick the draft from the URL rather than fall back to the latest one.
+    declared = str(schema().get("$schema", ""))
+    drafts = {"draft-07": jsonschema.Draft7Validator, "2019-09": jsonschema.Draft201909Validator}
+    cls = next((v for k, v in drafts.items() if k in declared), None)
+    if cls is None:
+        cls = jsonschema.validators.validator_for(schema(), default=jsonschema.Draft202012Validator)
     return cls(schema())
 
 

@@ -88,6 +88,12 @@ def _service(service: dict[str, Any]) -> dict[str, Any]:
     ports = out.get("ports")
     if isinstance(ports, list):
         out["ports"] = [_port(p) for p in ports]
+    volumes = out.get("volumes")
+    if isinstance(volumes, list):
+        # Compose's model omits empty strings (Go `omitempty`), e.g. a source from an unset variable.
+        out["volumes"] = [
+            {k: v for k, v in m.items() if v != ""} if isinstance(m, dict) else m for m in volumes
+        ]
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.finding import Severity, Violation
+from composelint.model import Service
 from composelint.rule import Context, Rule
 from composelint.specs import is_valid_ip
 
@@ -862,7 +863,7 @@ class InvalidConfig(Rule):
         project = ctx.project
         for service in project.services.values():
             config = service.config
-            if service.image is None and not service.has_build and "provider" not in config:
+            if not service.image and not service.has_build and "provider" not in config:
                 yield Violation(
                     service.span,
                     f'service "{service.name}" has neither an image nor a build context specified',
@@ -876,6 +877,7 @@ class InvalidConfig(Rule):
                     f'service "{service.name}" declares mutually exclusive dockerfile and dockerfile_inline',
                     service.name,
                 )
+            yield from _platform_mismatch(service)
             healthcheck = config.get("healthcheck")
             test = healthcheck.get("test") if isinstance(healthcheck, dict) else None
             if isinstance(test, list) and test and test[0] not in ("CMD", "CMD-SHELL", "NONE"):
@@ -885,12 +887,7 @@ class InvalidConfig(Rule):
                 )
             yield from _conflicting_limits(service)
         for name, secret in project.secrets.items():
-            if (
-                not secret.external
-                and not secret.file
-                and "environment" not in secret.config
-                and ("driver" not in secret.config)
-            ):
+            if not secret.external and not secret.file and "environment" not in secret.config:
                 yield Violation(secret.span, f'secret "{name}" must declare either `file` or `environment`')
         for name, volume in project.volumes.items():
             if volume.external:
@@ -902,10 +899,7 @@ class InvalidConfig(Rule):
                         )
 
 
-def _conflicting_limits(service: object) -> Iterator[Violation]:
-    from composelint.model import Service
-
-    assert isinstance(service, Service)
+def _conflicting_limits(service: Service) -> Iterator[Violation]:
     config = service.config
     deploy = config.get("deploy")
     scale = config.get("scale")
@@ -975,3 +969,15 @@ RULES: tuple[type[Rule], ...] = (
     LimitExceeded,
     InvalidConfig,
 )
+
+
+def _platform_mismatch(service: Service) -> Iterator[Violation]:
+    build = service.config.get("build")
+    platforms = build.get("platforms") if isinstance(build, dict) else None
+    platform = service.config.get("platform")
+    if isinstance(platforms, list) and platforms and isinstance(platform, str) and platform not in platforms:
+        yield Violation(
+            service.value_span("platform") or service.span,
+            f'service.build.platforms must include service.platform "{platform}"',
+            service.name,
+        )
