@@ -79,14 +79,19 @@ def _compared(document: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, service in (document.get("services") or {}).items():
         out[f"services.{name}"] = {
-            "ports": sorted(pick(p, ("host_ip", "published", "target", "protocol")) for p in service.get("ports") or []),
-            "volumes": sorted(pick(v, ("type", "source", "target", "read_only")) for v in service.get("volumes") or []),
+            "ports": sorted(
+                pick(p, ("host_ip", "published", "target", "protocol")) for p in service.get("ports") or []
+            ),
+            "volumes": sorted(
+                pick(v, ("type", "source", "target", "read_only")) for v in service.get("volumes") or []
+            ),
             "networks": sorted(service.get("networks") or {}),
             "network_mode": service.get("network_mode"),
             "profiles": sorted(service.get("profiles") or []),
         }
     out["networks"] = {
-        k: (bool(v.get("internal")), bool(v.get("external"))) for k, v in (document.get("networks") or {}).items()
+        k: (bool(v.get("internal")), bool(v.get("external")))
+        for k, v in (document.get("networks") or {}).items()
     }
     out["volumes"] = {k: bool(v.get("external")) for k, v in (document.get("volumes") or {}).items()}
     return out
