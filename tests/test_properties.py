@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from composelint.cli import main
 from composelint.commands.config import compose_config
-from composelint.engine import RunOptions, lint
 from composelint.discovery import ProjectSpec
+from composelint.engine import RunOptions, lint
 from composelint.errors import ComposeError
 from composelint.loader import LoadOptions, load_project
 from composelint.model import build_project
