@@ -56,3 +56,48 @@ def rules_table(registry: Registry, link: bool = False) -> str:
             f"{'on' if rule.enabled_by_default else 'off'} | {'yes' if rule.fixable else 'no'} | {rule.summary} |"
         )
     return "\n".join(lines) + "\n"
+
+
+README_START = "<!-- rules-table:start -->"
+README_END = "<!-- rules-table:end -->"
+
+
+def expected_pages(registry: Registry) -> dict[str, str]:
+    """File name -> content of every rule page under `rules/`."""
+    return {page_name(rule): rule_page(rule) for rule in registry.rules}
+
+
+def readme_with_table(readme: str, registry: Registry) -> str:
+    """The README with its generated rule table refreshed (unchanged if it has no markers)."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        return readme
+    return readme[: start + len(README_START)] + "\n" + rules_table(registry, link=True) + readme[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Regenerate `rules/*.md` and the README rule table: `python -m composelint.docs [REPO_DIR]`."""
+    import sys
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]) if args else Path.cwd()
+    registry = Registry.default(with_plugins=False)
+    pages_dir = root / "rules"
+    pages_dir.mkdir(exist_ok=True)
+    expected = expected_pages(registry)
+    for stale in pages_dir.glob("*.md"):
+        if stale.name not in expected:
+            stale.unlink()
+    for name, content in expected.items():
+        path = pages_dir / name
+        if not path.exists() or path.read_text() != content:
+            path.write_text(content)
+    readme = root / "README.md"
+    if readme.exists():
+        readme.write_text(readme_with_table(readme.read_text(), registry))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -72,8 +72,9 @@ def normalize_project_name(name: str) -> str:
 class _Files:
     """Reads files once, within the limits, never touching devices, FIFOs or paths outside ``root``."""
 
-    def __init__(self, limits: Limits, root: str | None, errors: list[ComposeError]) -> None:
+    def __init__(self, limits: Limits, root: str | None, errors: list[ComposeError], cwd: str) -> None:
         self.limits = limits
+        self.cwd = cwd
         self.root = os.path.realpath(root) if root else None
         self.errors = errors
         self.sources: dict[str, str] = {}
@@ -89,12 +90,12 @@ class _Files:
             with open(path, "rb") as handle:
                 data = handle.read(self.limits.max_file_bytes + 1)
         except OSError as exc:
-            self.errors.append(ComposeError(f"cannot read {path}: {exc.strerror}", span, "unreadable-file"))
+            self.errors.append(ComposeError(f"cannot read {self.shown(path)}: {exc.strerror}", span, "unreadable-file"))
             return None
         if len(data) > self.limits.max_file_bytes:
             self.errors.append(
                 ComposeError(
-                    f"{path} is larger than {self.limits.max_file_bytes} bytes (limit max_file_bytes)",
+                    f"{self.shown(path)} is larger than {self.limits.max_file_bytes} bytes (limit max_file_bytes)",
                     span,
                     "limit-exceeded",
                 )
@@ -102,7 +103,13 @@ class _Files:
             return None
         return data
 
+    def shown(self, path: str) -> str:
+        """A path as messages show it: relative to the working directory when below it."""
+        relative = os.path.relpath(path, self.cwd)
+        return path if relative.startswith(os.pardir) else relative
+
     def _check(self, path: str) -> tuple[str, str] | None:
+        shown = self.shown(path)
         self._count += 1
         if self._count > self.limits.max_files:
             return (
@@ -112,20 +119,20 @@ class _Files:
         if self.root is not None:
             real = os.path.realpath(path)
             if real != self.root and not real.startswith(self.root.rstrip(os.sep) + os.sep):
-                return (f"{path} is outside the repository root {self.root}; it was not read", "unsafe-path")
+                return (f"{shown} is outside the repository; it was not read", "unsafe-path")
         try:
             info = os.stat(path)
         except FileNotFoundError:
-            return (f"file not found: {path}", "missing-file")
+            return (f"file not found: {shown}", "missing-file")
         except OSError as exc:
-            return (f"cannot read {path}: {exc.strerror}", "unreadable-file")
+            return (f"cannot read {shown}: {exc.strerror}", "unreadable-file")
         if stat.S_ISDIR(info.st_mode):
-            return (f"{path} is a directory, not a file", "unreadable-file")
+            return (f"{shown} is a directory, not a file", "unreadable-file")
         if not stat.S_ISREG(info.st_mode):
-            return (f"{path} is not a regular file (device, FIFO or socket); it was not read", "unsafe-path")
+            return (f"{shown} is not a regular file (device, FIFO or socket); it was not read", "unsafe-path")
         if info.st_size > self.limits.max_file_bytes:
             return (
-                f"{path} is larger than {self.limits.max_file_bytes} bytes (limit max_file_bytes)",
+                f"{self.shown(path)} is larger than {self.limits.max_file_bytes} bytes (limit max_file_bytes)",
                 "limit-exceeded",
             )
         return None
@@ -161,7 +168,7 @@ class _Loader:
     def __init__(self, options: LoadOptions) -> None:
         self.options = options
         self.errors: list[ComposeError] = []
-        self.files = _Files(options.limits, options.root, self.errors)
+        self.files = _Files(options.limits, options.root, self.errors, options.cwd)
         self._schema_seen: set[tuple[Any, str]] = set()
 
     def error(self, error: ComposeError) -> None:
@@ -290,7 +297,7 @@ class _Loader:
         elif ref not in services:
             self.error(
                 ComposeError(
-                    f'cannot extend service "{name}" in {path}: service "{ref}" not found',
+                    f'cannot extend service "{name}" in {self.files.shown(path)}: service "{ref}" not found',
                     extends_span,
                     "undefined-reference",
                 )
@@ -299,8 +306,8 @@ class _Loader:
         link = (base_path, ref)
         current = (path, name)
         if link in chain or link == current:
-            cycle = "\n".join(f"  {svc} in {where}" for where, svc in (*chain, current, link))
-            self.error(ComposeError(f"Circular reference:\n{cycle}", extends_span, "dependency-cycle"))
+            cycle = " -> ".join(f"{svc} ({self.files.shown(where)})" for where, svc in (*chain, current, link))
+            self.error(ComposeError(f"circular extends: {cycle}", extends_span, "dependency-cycle"))
             return self._drop_extends(services, name, service)
         base = self._extend(ref, base_services, base_path, base_dir, lookup, env, (*chain, current))
         if base is None:
@@ -351,7 +358,7 @@ class _Loader:
         if not isinstance(services, YMap):
             self.error(
                 ComposeError(
-                    f'cannot extend service "{name}" in {base_path}: no services section',
+                    f'cannot extend service "{name}" in {self.files.shown(base_path)}: no services section',
                     span,
                     "invalid-config",
                 )
@@ -360,7 +367,7 @@ class _Loader:
         if ref not in services:
             self.error(
                 ComposeError(
-                    f'cannot extend service "{name}" in {path}: service "{ref}" not found in {base_path}',
+                    f'cannot extend service "{name}": service "{ref}" not found in {self.files.shown(base_path)}',
                     span,
                     "undefined-reference",
                 )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from composelint.errors import ComposeError
 from composelint.finding import Severity, Violation
+from composelint.span import Span
 
 if TYPE_CHECKING:
     from composelint.graph import ProjectGraph
@@ -85,8 +86,11 @@ class Rule:
     def check(self, ctx: Context) -> Iterator[Violation]:
         """Yield violations; the default reports this rule's load errors."""
         for error in ctx.load_errors:
-            if error.rule in self.load_error_kinds and error.span is not None:
-                yield Violation(error.span, error.message)
+            if error.rule in self.load_error_kinds:
+                # A problem with no node of its own (an env file named on the command line) is
+                # reported at the top of the project's main file.
+                span = error.span or Span.point(ctx.project.config_files[0], 1, 1)
+                yield Violation(span, error.message)
 
     @classmethod
     def family(cls) -> str:
