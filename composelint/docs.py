@@ -41,7 +41,7 @@ def rule_page(rule: type[Rule]) -> str:
         "",
     ]
     body = rule.docs().split("\n", 1)[1].strip() if "\n" in rule.docs() else ""
-    return "\n".join(header) + body + "\n\n## Options\n" + options_section(rule) + "\n"
+    return "\n".join(header) + "\n" + body + "\n\n## Options\n\n" + options_section(rule) + "\n"
 
 
 def rules_table(registry: Registry, link: bool = False) -> str:
