@@ -28,6 +28,17 @@ def _describe_variables(port: PortMapping) -> str:
     return f" (written {port.template!r}" + (f"; {unset} is unset" if unset else "") + ")"
 
 
+def shown_host_path(path: str, project: Project) -> str:
+    """A resolved host path as the user would write it: ./x below the project, ~/x below HOME."""
+    relative = os.path.relpath(path, project.working_dir)
+    if not relative.startswith(os.pardir):
+        return "." if relative == "." else f"./{relative}"
+    home = project.environment.get("HOME")
+    if home and path.startswith(home.rstrip("/") + "/"):
+        return "~/" + path[len(home.rstrip("/")) + 1 :]
+    return path
+
+
 def is_production(service: Service, project: Project, profiles: tuple[str, ...]) -> bool:
     if any(p in profiles for p in service.profiles):
         return True
@@ -304,11 +315,11 @@ class ExposedDatabase(Rule):
                 if port.is_loopback:
                     continue
                 where = "all interfaces" if is_wildcard(port.host_ip) else f"{port.host_ip}"
-                host_port = port.published or "a random host port"
+                host_port = f"host port {port.published}" if port.published else "a random host port"
                 yield Violation(
                     port.span,
                     f"{kind} service {service.name} publishes port {port.target}/{port.protocol} on {where} "
-                    f"(host port {host_port}){_describe_variables(port)}; bind it to 127.0.0.1 or drop the "
+                    f"({host_port}){_describe_variables(port)}; bind it to 127.0.0.1 or drop the "
                     "mapping and reach it over an internal network",
                     service.name,
                 )
@@ -491,7 +502,8 @@ class BindMountInProduction(Rule):
                 )
                 yield Violation(
                     mount.span,
-                    f"production service {service.name} bind-mounts host path {mount.source} at {mount.target} "
+                    f"production service {service.name} bind-mounts host path "
+                    f"{shown_host_path(mount.source, ctx.project)} at {mount.target} "
                     f"({why}); use a named volume, a config or the image instead",
                     service.name,
                 )
