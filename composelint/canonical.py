@@ -352,13 +352,21 @@ def _volumes(value: Any, span: Span, name: str, errors: Errors) -> Any:
                 parsed = parse_volume(item)
             except SpecError as exc:
                 errors.append(
-                    ComposeError(f"services.{name}.volumes: {exc}", item_span, "invalid-volume-spec")
+                    ComposeError(f"services.{name}.volumes: {exc}{_unset_note(item)}", item_span, "invalid-volume-spec")
                 )
                 continue
             out.push(_with_source_text(from_plain(parsed, item_span), item), item_span)
         else:
             out.push(item, item_span)
     return out
+
+
+def _unset_note(item: object) -> str:
+    """Most broken specs in real files come from unset variables: say which."""
+    if isinstance(item, IStr) and item.unset:
+        names = ", ".join("${" + name + "}" for name in item.unset)
+        return f" (written {item.template!r}; {names} unset)"
+    return ""
 
 
 def _with_source_text(mount: YMap, text: str) -> YMap:
@@ -407,7 +415,9 @@ def _ports(value: Any, span: Span, name: str, errors: Errors) -> Any:
             try:
                 parsed = parse_port(item)
             except SpecError as exc:
-                errors.append(ComposeError(f"services.{name}.ports: {exc}", item_span, "invalid-port-spec"))
+                errors.append(
+                    ComposeError(f"services.{name}.ports: {exc}{_unset_note(item)}", item_span, "invalid-port-spec")
+                )
                 continue
             for mapping in parsed:
                 port = from_plain(mapping, item_span)
