@@ -25,8 +25,10 @@ class Report:
         """Paths as the user sees them: relative to the working directory when inside it."""
         if not os.path.isabs(path):
             return path
-        relative = os.path.relpath(path, self.cwd)
-        return path if relative.startswith(os.pardir + os.sep) or relative == os.pardir else relative
+        try:
+            return os.path.relpath(path, self.cwd)
+        except ValueError:  # another drive on Windows
+            return path
 
     def counts(self) -> dict[str, int]:
         counts = {severity.value: 0 for severity in reversed(Severity)}
