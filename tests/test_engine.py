@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -64,7 +64,7 @@ class GraphUser(Rule):
     name = "reaches-web"
     severity = Severity.INFO
     summary = "Who reaches web"
-    built: list[int] = []
+    built: ClassVar[list[int]] = []
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         GraphUser.built.append(id(ctx.graph))
