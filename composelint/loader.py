@@ -62,6 +62,8 @@ class LoadedProject:
     sources: dict[str, str]
     active_profiles: tuple[str, ...] | None
     disabled_services: tuple[str, ...] = ()
+    # The documents of every YAML file read, as written (for YAML paths of findings, style rules).
+    documents: dict[str, list[YMap | None] | None] = field(default_factory=dict)
 
 
 def normalize_project_name(name: str) -> str:
@@ -144,6 +146,10 @@ class _Files:
         text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
         self.sources[path] = text
         return text
+
+    @property
+    def parsed_documents(self) -> dict[str, list[YMap | None] | None]:
+        return self._documents
 
     def parsed(self, path: str) -> list[YMap | None] | None:
         """The documents of a file already read (None if it could not be read or parsed)."""
@@ -515,6 +521,7 @@ class _Loader:
             errors=self.errors,
             sources=self.files.sources,
             active_profiles=self._active_profiles(env),
+            documents=self.files.parsed_documents,
         )
         if not model:
             if all(self.files.parsed(f) for f in files):
