@@ -1,0 +1,82 @@
+"""Never crash, never hang, never mislead: each hostile or broken input gets its finding and exit code.
+
+Time and memory per case are measured by benchmarks/hostile.py (each case in its own process).
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from composelint.cli import main
+from tests.hostile import CASES, SERVICE, Case
+
+
+def lint(directory: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    monkeypatch.chdir(directory)
+    code = main(["check", "--format", "json", "--jobs", "1", *args, "compose.yaml"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, json.loads(captured.out)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_hostile_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    case.build(project)
+    # Only the rules under test: style and best-practice rules would add noise to a file like this.
+    code, report = lint(project, monkeypatch, capsys, "--select", "CL1,CL2,CL3")
+    rules = {f["rule"] for f in report["findings"]}
+    assert "CL100" not in rules
+    assert case.rules <= rules, report["findings"]
+    if case.only:
+        assert rules == set(case.rules), report["findings"]
+    assert code == case.exit_code
+    assert not (project / "pwned").exists()
+
+
+def test_limits_are_named_in_their_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    for case, limit in ((CASES[0], "max_nodes"), (CASES[2], "max_depth"), (CASES[5], "max_file_bytes")):
+        project = tmp_path / limit
+        project.mkdir()
+        case.build(project)
+        _, report = lint(project, monkeypatch, capsys, "--select", "CL117")
+        assert [f"(limit {limit})" in f["message"] for f in report["findings"]] == [True], report
+
+
+def test_unreadable_file_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "compose.yaml").write_text(SERVICE + "    env_file: secret.env\n")
+    (tmp_path / "secret.env").write_text("A=1\n")
+    real_open = builtins.open
+
+    def guarded(file: Any, *args: Any, **kwargs: Any) -> Any:
+        # Root ignores file permissions, so a denied read is simulated where it happens.
+        if str(file).endswith("secret.env"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    code, report = lint(tmp_path, monkeypatch, capsys)
+    assert [(f["rule"], f["message"]) for f in report["findings"]] == [("CL115", "cannot read secret.env: Permission denied")]
+    assert code == 1
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_positions_are_right_with_crlf_and_tabs_in_values(
+    newline: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "services:\n  db:\n    image:\tpostgres:16\n    command: \"a\\tb\"\n    ports: [\t\"5432:5432\"]\n"
+    (tmp_path / "compose.yaml").write_bytes(text.replace("\n", newline).encode())
+    _, report = lint(tmp_path, monkeypatch, capsys, "--select", "exposed-database")
+    assert [(f["line"], f["column"]) for f in report["findings"]] == [(5, 14)]
+
+
+def test_tab_indentation_error_points_at_the_tab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n\timage: x\n")
+    _, report = lint(tmp_path, monkeypatch, capsys)
+    assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [("CL101", 3, 1)]
