@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import shared
+from tests.conftest import shared
 
 from composelint.dotenv import parse_dotenv
 from composelint.errors import ComposeError

@@ -30,7 +30,7 @@ def test_hostile_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     project.mkdir()
     case.build(project)
     # Only the rules under test: style and best-practice rules would add noise to a file like this.
-    code, report = lint(project, monkeypatch, capsys, "--select", "CL1,CL2,CL3")
+    code, report = lint(project, monkeypatch, capsys, "--select", "CL1,CL201,CL202,CL203,CL3")
     rules = {f["rule"] for f in report["findings"]}
     assert "CL100" not in rules
     assert case.rules <= rules, report["findings"]
