@@ -102,6 +102,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rules.add_argument("--config", metavar="PATH", help="configuration file (default: found by walking up)")
     rules.add_argument("--jobs", "-j", type=int, metavar="N", help="parallel processes (default: CPU count)")
+    rules.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the effective settings and the enabled rules, then exit",
+    )
+    rules.add_argument(
+        "--report-unused-suppressions",
+        action="store_true",
+        help="report `# composelint: disable` comments that suppress nothing",
+    )
+    baseline = rules.add_mutually_exclusive_group()
+    baseline.add_argument(
+        "--baseline", metavar="FILE", help="report only findings this baseline does not record"
+    )
+    baseline.add_argument(
+        "--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0"
+    )
 
     config = commands.add_parser(
         "config",

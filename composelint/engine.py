@@ -12,8 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from composelint import suppress
+from composelint.config import ignored_by_glob
 from composelint.discovery import ProjectSpec, repository_root
+from composelint.errors import ComposeError, UsageError
 from composelint.finding import Finding, Severity, Violation
+from composelint.fingerprint import Locator, Place, places
 from composelint.loader import LoadedProject, LoadOptions, load_project
 from composelint.model import Project, build_project
 from composelint.registry import Registry
@@ -23,6 +27,8 @@ from composelint.span import Span
 from composelint.tree import YMap
 
 INTERNAL_ERROR_ID = "CL100"
+INTERNAL_ERROR_KIND = "internal-error"
+USAGE_KIND = "usage"
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ class RunOptions:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     cwd: str = field(default_factory=os.getcwd)
     root: str | None = None
+    # Compute each finding's YAML place (for baselines and fingerprints); off by default, it costs time.
+    locate: bool = False
 
 
 @dataclass
@@ -43,22 +51,55 @@ class ProjectResult:
     spec: ProjectSpec
     findings: list[Finding]
     sources: dict[str, str]
+    places: dict[Finding, Place] = field(default_factory=dict)  # when RunOptions.locate
+    directives: suppress.Directives = field(default_factory=suppress.Directives)
 
 
 def load(spec: ProjectSpec, settings: Settings, options: RunOptions) -> LoadedProject:
-    return load_project(
-        LoadOptions(
-            files=spec.files,
-            project_directory=options.project_directory,
-            project_name=options.project_name,
-            env_files=options.env_files,
-            profiles=options.profiles,
-            environ=options.environ,
-            cwd=options.cwd,
-            limits=settings.limits,
-            root=options.root or repository_root(os.path.dirname(spec.files[0])),
+    try:
+        loaded = load_project(
+            LoadOptions(
+                files=spec.files,
+                project_directory=options.project_directory,
+                project_name=options.project_name,
+                env_files=options.env_files,
+                profiles=options.profiles,
+                environ=options.environ,
+                cwd=options.cwd,
+                limits=settings.limits,
+                root=options.root or repository_root(os.path.dirname(spec.files[0])),
+            )
         )
+    except Exception as exc:  # a loader bug must not stop the run: report it on this project
+        return LoadedProject(
+            name="",
+            working_dir=os.path.dirname(spec.files[0]),
+            config_files=spec.files,
+            model=None,
+            environment={},
+            errors=[crash_error("loading the project", exc, spec.files[0])],
+            sources={},
+            active_profiles=None,
+        )
+    # A bad option (`-p "My App"`, COMPOSE_DISABLE_ENV_FILE=maybe) is a usage error, as for Compose.
+    usage = next((error for error in loaded.errors if error.rule == USAGE_KIND), None)
+    if usage is not None:
+        raise UsageError(usage.message)
+    return loaded
+
+
+def crash_error(during: str, exc: Exception, path: str) -> ComposeError:
+    """composelint's own failure, reported by the internal-error rule."""
+    return ComposeError(
+        f"composelint failed while {during}: {type(exc).__name__}: {exc}{_where(exc)} (please report this)",
+        Span.point(path, 1, 1),
+        INTERNAL_ERROR_KIND,
     )
+
+
+def _where(exc: Exception) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    return f" at {os.path.basename(where.filename)}:{where.lineno}" if where else ""
 
 
 def empty_project(loaded: LoadedProject) -> Project:
@@ -86,18 +127,21 @@ def rule_options(rule: type[Rule], settings: Settings) -> dict[str, Any]:
 
 
 def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> list[Finding]:
-    project = build_project(loaded)
+    try:
+        project = build_project(loaded)
+    except Exception as exc:  # a model bug must not stop the run either
+        project = None
+        loaded.errors.append(crash_error("building the project model", exc, loaded.config_files[0]))
     usable = project is not None
     ctx = Context(
         project=project if project is not None else empty_project(loaded),
         settings=settings,
         load_errors=tuple(loaded.errors),
         sources=loaded.sources,
+        documents=loaded.documents,
     )
     findings: list[Finding] = []
-    for rule_class in registry.enabled(settings):
-        if not usable and not rule_class.load_error_kinds:
-            continue
+    for rule_class in rules_to_run(loaded, usable, settings, registry):
         rule = rule_class()
         rule_ctx = replace(ctx, options=rule_options(rule_class, settings))
         try:
@@ -106,6 +150,27 @@ def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> 
         except Exception as exc:  # a crashing rule must not stop the others
             findings.append(internal_error(rule_class, exc, loaded, registry, settings))
     return findings
+
+
+def rules_to_run(
+    loaded: LoadedProject, usable: bool, settings: Settings, registry: Registry
+) -> list[type[Rule]]:
+    """The enabled rules; for a project that could not be loaded at all, the rules reporting why.
+
+    A file that does not parse must never pass silently because its rule was not selected: the
+    problem that stopped loading is reported unless the user ignores its rule explicitly.
+    """
+    enabled = registry.enabled(settings)
+    if usable:
+        return enabled
+    ignored = {rule.id for selector in settings.ignore for rule in registry.matching(selector)}
+    kinds = {error.rule for error in loaded.errors}
+    return [
+        rule
+        for rule in registry.rules
+        if rule.load_error_kinds
+        and (rule in enabled or (rule.id not in ignored and kinds & set(rule.load_error_kinds)))
+    ]
 
 
 def stamp(rule: type[Rule], violation: Violation, settings: Settings) -> Finding:
@@ -127,12 +192,10 @@ def stamp(rule: type[Rule], violation: Violation, settings: Settings) -> Finding
 def internal_error(
     rule: type[Rule], exc: Exception, loaded: LoadedProject, registry: Registry, settings: Settings
 ) -> Finding:
-    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    location = f" at {os.path.basename(where.filename)}:{where.lineno}" if where else ""
     internal = registry.by_id.get(INTERNAL_ERROR_ID)
     violation = Violation(
         Span.point(loaded.config_files[0], 1, 1),
-        f"rule {rule.id} [{rule.name}] crashed: {type(exc).__name__}: {exc}{location}; "
+        f"rule {rule.id} [{rule.name}] crashed: {type(exc).__name__}: {exc}{_where(exc)}; "
         "other rules ran normally (please report this)",
     )
     return stamp(internal if internal is not None else rule, violation, settings)
@@ -143,8 +206,34 @@ def lint_project(
 ) -> ProjectResult:
     registry = registry if registry is not None else Registry.default()
     loaded = load(spec, settings, options)
-    findings = run_rules(loaded, settings, registry)
-    return ProjectResult(spec, findings, loaded.sources)
+    findings = without_per_file_ignores(
+        run_rules(loaded, settings, registry), settings, registry, options.cwd
+    )
+    locator = Locator(loaded.documents, loaded.sources)
+    findings, directives = suppress.apply(findings, loaded.sources, loaded.documents, locator, registry)
+    found_places = places(findings, locator) if options.locate else {}
+    return ProjectResult(spec, findings, loaded.sources, found_places, directives)
+
+
+def without_per_file_ignores(
+    findings: list[Finding], settings: Settings, registry: Registry, cwd: str
+) -> list[Finding]:
+    """Drop findings of the rules ``per-file-ignores`` turns off for their file."""
+    if not settings.per_file_ignores:
+        return findings
+    # Globs are relative to the configuration file's directory.
+    base = os.path.dirname(settings.source) if settings.source else cwd
+    ignored: dict[str, set[str]] = {}
+    for finding in findings:
+        if finding.path not in ignored:
+            ignored[finding.path] = {
+                rule.id
+                for pattern, selectors in settings.per_file_ignores.items()
+                if ignored_by_glob(pattern, finding.path, base)
+                for selector in selectors
+                for rule in registry.matching(selector)
+            }
+    return [f for f in findings if f.rule_id not in ignored[f.path]]
 
 
 def _lint_in_worker(args: tuple[ProjectSpec, Settings, RunOptions]) -> ProjectResult:
@@ -163,6 +252,19 @@ def lint(
             return list(pool.map(_lint_in_worker, [(s, settings, options) for s in specs], chunksize=chunk))
     registry = Registry.default()
     return [lint_project(spec, settings, options, registry) for spec in specs]
+
+
+def unused_suppressions(
+    results: Sequence[ProjectResult], settings: Settings, registry: Registry
+) -> list[Finding]:
+    """Suppression comments that suppressed nothing in any project that read their file."""
+    enabled = {rule.id for rule in registry.enabled(settings)}
+    violations = suppress.unused([result.directives for result in results], enabled)
+    return [stamp(suppress.UnusedSuppression, violation, settings) for violation in violations]
+
+
+def all_places(results: Iterable[ProjectResult]) -> dict[Finding, Place]:
+    return {finding: place for result in results for finding, place in result.places.items()}
 
 
 def unique_findings(results: Iterable[ProjectResult]) -> list[Finding]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from composelint.graph import ProjectGraph
     from composelint.model import Project
     from composelint.settings import Settings
+    from composelint.sourcetokens import SourceFile
+    from composelint.tree import YMap
 
 FAMILIES = {
     "1": "validity",
@@ -56,6 +58,8 @@ class Context:
     settings: Settings
     load_errors: tuple[ComposeError, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
+    # Each YAML file's documents as written (before interpolation and merging), for style rules.
+    documents: Mapping[str, Sequence[YMap | None] | None] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)
     # Shared by the per-rule copies of one project's context, so the graph is built once.
     cache: dict[str, Any] = field(default_factory=dict)
@@ -68,6 +72,17 @@ class Context:
 
             graph = self.cache["graph"] = ProjectGraph(self.project)
         return graph
+
+    def source_file(self, path: str) -> SourceFile | None:
+        """A file of the project as written (trees, scalar quoting) for style rules; built on first use."""
+        key = f"source:{path}"
+        if key not in self.cache:
+            from composelint.sourcetokens import SourceFile
+
+            text = self.sources.get(path)
+            self.cache[key] = None if text is None else SourceFile(path, text, self.documents.get(path))
+        source: SourceFile | None = self.cache[key]
+        return source
 
 
 class Rule:

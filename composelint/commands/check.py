@@ -3,22 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 
+from composelint import baseline, config
 from composelint.cli import EXIT_FINDINGS, EXIT_OK, _split
 from composelint.discovery import ProjectSpec, default_project, find_projects
-from composelint.engine import RunOptions, lint, unique_findings
+from composelint.engine import RunOptions, all_places, lint, unique_findings, unused_suppressions
 from composelint.errors import UsageError
 from composelint.finding import Severity
-from composelint.formats import Report, formatters
+from composelint.fingerprint import fingerprints
+from composelint.formats import FINGERPRINTED, Report, formatters
 from composelint.registry import Registry
 from composelint.settings import Settings
+from composelint.suppress import UnusedSuppression
 
 
-def settings_from_args(args: argparse.Namespace, registry: Registry) -> Settings:
+def config_start(args: argparse.Namespace, cwd: str) -> str:
+    """Where the search for a configuration file starts: the linted paths' common directory."""
+    named = args.files or args.paths
+    if not named:
+        return cwd
+    paths = [os.path.abspath(os.path.join(cwd, p)) for p in named]
+    directories = [p if os.path.isdir(p) else os.path.dirname(p) for p in paths]
+    try:
+        return os.path.commonpath(directories)
+    except ValueError:  # different drives on Windows
+        return directories[0]
+
+
+def settings_from_args(args: argparse.Namespace, registry: Registry, cwd: str) -> Settings:
     select = _split(args.select) or None
     extend_select = _split(args.extend_select)
+    if args.report_unused_suppressions:
+        extend_select += ("unused-suppression",)
     ignore = _split(args.ignore)
     for option, values in (
         ("--select", select or ()),
@@ -26,12 +45,9 @@ def settings_from_args(args: argparse.Namespace, registry: Registry) -> Settings
         ("--ignore", ignore),
     ):
         registry.validate_selectors(values, option)
-    return Settings(
-        select=select,
-        extend_select=extend_select,
-        ignore=ignore,
-        fail_level=Severity.parse(args.fail_level) if args.fail_level else Severity.WARNING,
-    )
+    from_file = config.load_settings(config_start(args, cwd), args.config, registry)
+    fail_level = Severity.parse(args.fail_level) if args.fail_level else None
+    return config.with_command_line(from_file, select, extend_select, ignore, fail_level)
 
 
 def run_options(args: argparse.Namespace, cwd: str) -> RunOptions:
@@ -67,7 +83,8 @@ def choose_format(requested: str | None) -> str:
 
 
 def use_color(fmt: str, args: argparse.Namespace) -> bool:
-    if fmt != "text" or args.no_color or args.output or "NO_COLOR" in os.environ:
+    # https://no-color.org: NO_COLOR counts when it is set to a non-empty value.
+    if fmt != "text" or args.no_color or args.output or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
 
@@ -75,22 +92,45 @@ def use_color(fmt: str, args: argparse.Namespace) -> bool:
 def run_check(args: argparse.Namespace) -> int:
     cwd = os.getcwd()
     registry = Registry.default()
-    settings = settings_from_args(args, registry)
+    for failure in registry.plugin_failures():
+        sys.stderr.write(f"composelint: warning: plugin {failure.entry_point} not loaded: {failure.error}\n")
+    settings = settings_from_args(args, registry, cwd)
+    if args.show_settings:
+        sys.stdout.write(config.describe(settings, registry))
+        return EXIT_OK
+    known = baseline.read(args.baseline) if args.baseline else None
     specs = project_specs(args, cwd, settings)
     jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
-    results = lint(specs, settings, run_options(args, cwd), jobs)
     fmt = choose_format(args.format)
     render = formatters().get(fmt)
     if render is None:
         raise UsageError(f"format {fmt} is not available")
+    # Baselines and fingerprinted formats need each finding's YAML node; other runs skip that work.
+    locate = known is not None or bool(args.write_baseline) or fmt in FINGERPRINTED
+    results = lint(specs, settings, dataclasses.replace(run_options(args, cwd), locate=locate), jobs)
+    findings = unique_findings(results)
+    rules_run = tuple(registry.enabled(settings))
+    if UnusedSuppression in rules_run:
+        findings = sorted({*findings, *unused_suppressions(results, settings, registry)})
+    places = all_places(results)
+    if args.write_baseline:
+        baseline.write(args.write_baseline, findings, places)
+        sys.stderr.write(f"composelint: recorded {len(findings)} findings in {args.write_baseline}\n")
+        return EXIT_OK
+    # Fingerprints count occurrences among all findings, before a baseline hides some of them.
+    prints = fingerprints(findings, places, cwd) if fmt in FINGERPRINTED else {}
+    if known is not None:
+        findings = baseline.new_findings(known, baseline.base_dir(args.baseline), findings, places)
     files = tuple(sorted({f for spec in specs for f in spec.files}))
     report = Report(
-        findings=tuple(unique_findings(results)),
+        findings=tuple(findings),
         files=files,
         cwd=cwd,
         registry=registry,
         fail_level=settings.fail_level,
         color=use_color(fmt, args),
+        rules_run=rules_run,
+        fingerprints=prints,
     )
     text = render(report)
     if args.output:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from composelint import __version__
 from composelint.finding import Finding, Severity
 from composelint.registry import Registry
+from composelint.rule import Rule
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,13 @@ class Report:
     fail_level: Severity
     color: bool = False
     version: str = __version__
+    # The rules that ran (JUnit shows their passing checks too).
+    rules_run: tuple[type[Rule], ...] = ()
+    # Stable identity of each finding (SARIF partialFingerprints, GitLab); see fingerprint.py.
+    fingerprints: Mapping[Finding, str] = field(default_factory=dict)
+
+    def rule(self, finding: Finding) -> type[Rule] | None:
+        return self.registry.by_id.get(finding.rule_id)
 
     def relpath(self, path: str) -> str:
         """Paths as the user sees them: relative to the working directory when inside it."""
@@ -45,9 +53,19 @@ Formatter = Callable[[Report], str]
 
 
 def formatters() -> dict[str, Formatter]:
-    from composelint.formats import json_format, text
+    from composelint.formats import compact, github, gitlab, json_format, junit, sarif, text
 
-    return {"text": text.render, "json": json_format.render}
+    return {
+        "text": text.render,
+        "json": json_format.render,
+        "sarif": sarif.render,
+        "github": github.render,
+        "gitlab": gitlab.render,
+        "junit": junit.render,
+        "compact": compact.render,
+    }
 
 
-FORMAT_NAMES = ("text", "json")
+FORMAT_NAMES = ("text", "json", "sarif", "github", "gitlab", "junit", "compact")
+# Formats that carry stable fingerprints, so the run must locate each finding's YAML node.
+FINGERPRINTED = ("sarif", "gitlab")

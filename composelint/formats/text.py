@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from composelint.finding import Severity
 from composelint.formats import Report
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD = "\033[1m"
 _RESET = "\033[0m"
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 
 
 def render(report: Report) -> str:
@@ -18,9 +21,14 @@ def render(report: Report) -> str:
         if report.color:
             location = f"{_BOLD}{location}{_RESET}"
             code = f"{_COLORS[finding.severity]}{code}{_RESET}"
-        lines.append(f"{location} {code} {finding.message}")
+        lines.append(f"{location} {code} {one_line(finding.message)}")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
+
+
+def one_line(message: str) -> str:
+    """One finding, one line: tools (and grep) split the report on newlines."""
+    return _LINE_BREAK.sub(" ", message.strip())
 
 
 def summary(report: Report) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from composelint.rule import Rule
+from composelint.suppress import UnusedSuppression
 from composelint.rules import hygiene, operations, security, style, topology, validity
 
 BUILTIN_RULES: tuple[type[Rule], ...] = (
     *validity.RULES,
+    UnusedSuppression,
     *topology.RULES,
     *hygiene.RULES,
     *security.RULES,
