@@ -11,6 +11,12 @@ are ``(kind, name)`` tuples. Edges carry a ``kind`` and the span of what created
 - ``egress`` network -> world for networks that are not internal.
 
 ``ProjectGraph`` answers the questions topology rules ask: who reaches whom, and through what.
+Reachability: two services reach each other when they share a Docker network (networks are compared
+by the name Docker sees, so two keys for one external network are one network, and ``network_mode:
+bridge`` or ``network_mode: <network>`` count as membership); ``network_mode: service:X`` (or
+``container:NAME`` naming a service's ``container_name``) shares X's namespace and so its reachability;
+``network_mode: host`` puts a service on the host, where it reaches every published port (loopback
+included); ``none`` reaches nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ from composelint.tree import YSeq
 Node = tuple[str, str]
 HOST: Node = ("host", "host")
 WORLD: Node = ("world", "world")
+# network_mode values that are not a network to join.
+_NOT_A_NETWORK = ("host", "none")
+_DOCKER_BRIDGE = "bridge"
 
 
 def service_node(name: str) -> Node:
@@ -44,7 +53,7 @@ class Link:
     """Why two services reach each other: a shared network, or a shared network namespace."""
 
     kind: str  # "network", "namespace" or "host"
-    network: str | None  # the network key (for "network")
+    network: str | None  # the network key (for "network"), or the network named by network_mode
     via_a: Span | None  # where the first service joins it
     via_b: Span | None  # where the second service joins it
 
@@ -54,6 +63,15 @@ class Link:
         if self.kind == "host":
             return "the host network"
         return "a shared network namespace"
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A namespace owner's place on one Docker network: the key it used and where it joined."""
+
+    network: str  # the key under the service's `networks:` (or the network_mode value)
+    span: Span
+    implicit: bool = False  # the `default` network Compose attached on its own
 
 
 class ProjectGraph:
@@ -123,7 +141,22 @@ class ProjectGraph:
                 node, service_node(dependency.service), kind=kind, dependency=dependency, span=dependency.span
             )
 
-    # -- queries ---------------------------------------------------------------------------------
+    # -- namespaces ------------------------------------------------------------------------------
+
+    @cached_property
+    def _container_names(self) -> dict[str, str]:
+        return {s.container_name: s.name for s in self.project.services.values() if s.container_name}
+
+    def _shared_with(self, service: Service) -> str | None:
+        """The service whose namespace ``service`` joins: `service:X`, or `container:NAME` of a service."""
+        mode = service.network_mode
+        if mode is None:
+            return None
+        if mode.startswith("service:"):
+            return mode[len("service:") :]
+        if mode.startswith("container:"):
+            return self._container_names.get(mode[len("container:") :])
+        return None
 
     @cached_property
     def _namespace_owner(self) -> dict[str, str]:
@@ -134,11 +167,8 @@ class ProjectGraph:
             current = name
             seen = {current}
             while True:
-                mode = services[current].network_mode if current in services else None
-                if mode is None or not mode.startswith("service:"):
-                    break
-                nxt = mode[len("service:") :]
-                if nxt in seen or nxt not in services:
+                nxt = self._shared_with(services[current])
+                if nxt is None or nxt in seen or nxt not in services:
                     break
                 seen.add(nxt)
                 current = nxt
@@ -147,6 +177,32 @@ class ProjectGraph:
 
     def namespace_owner(self, service: str) -> str:
         return self._namespace_owner.get(service, service)
+
+    @cached_property
+    def _namespace_keys(self) -> dict[str, str]:
+        """Equal for services in one namespace: the owner, or the outside container they all join."""
+        keys: dict[str, str] = {}
+        for name in self.project.services:
+            mode = self.network_mode(name) or ""
+            keys[name] = mode if mode.startswith("container:") else "service:" + self.namespace_owner(name)
+        return keys
+
+    def _namespace_key(self, service: str) -> str:
+        return self._namespace_keys.get(service, "service:" + service)
+
+    @cached_property
+    def _namespace_groups(self) -> dict[str, tuple[str, ...]]:
+        groups: dict[str, list[str]] = {}
+        for name in self.project.services:
+            groups.setdefault(self._namespace_key(name), []).append(name)
+        return {key: tuple(members) for key, members in groups.items()}
+
+    def namespace_members(self, service: str) -> tuple[str, ...]:
+        """Every service in the network namespace of ``service`` (itself included)."""
+        return self._namespace_groups.get(self._namespace_key(service), (service,))
+
+    def same_namespace(self, a: str, b: str) -> bool:
+        return self._namespace_key(a) == self._namespace_key(b)
 
     def attachments(self, service: str) -> tuple[NetworkAttachment, ...]:
         """The networks a service is on, through its own namespace owner."""
@@ -160,6 +216,8 @@ class ProjectGraph:
     def on_host_network(self, service: str) -> bool:
         return self.network_mode(service) == "host"
 
+    # -- networks --------------------------------------------------------------------------------
+
     @cached_property
     def _effective_network(self) -> dict[str, str]:
         # Two keys naming the same Docker network (e.g. the same external network) are one network.
@@ -168,15 +226,54 @@ class ProjectGraph:
     def effective_network(self, network: str) -> str:
         return self._effective_network.get(network, network)
 
+    def memberships(self, service: str) -> dict[str, Membership]:
+        """The Docker networks (by the name Docker sees) the namespace of ``service`` is on."""
+        return self._memberships.get(self.namespace_owner(service), {})
+
+    @cached_property
+    def _memberships(self) -> dict[str, dict[str, Membership]]:
+        out: dict[str, dict[str, Membership]] = {}
+        for name, service in self.project.services.items():
+            if self.namespace_owner(name) != name:
+                continue
+            found: dict[str, Membership] = {}
+            mode = service.network_mode
+            if mode is None:
+                for attachment in service.networks:
+                    found.setdefault(
+                        self.effective_network(attachment.network),
+                        Membership(attachment.network, attachment.span, attachment.implicit),
+                    )
+            elif mode not in _NOT_A_NETWORK and not mode.startswith(("service:", "container:")):
+                # `bridge` (or `default`) is Docker's default bridge; any other value names a network.
+                docker_name = _DOCKER_BRIDGE if mode in ("bridge", "default") else mode
+                span = service.value_span("network_mode") or service.span
+                found[docker_name] = Membership(mode, span)
+            out[name] = found
+        return out
+
+    @cached_property
+    def _members_by_network(self) -> dict[str, list[str]]:
+        """Docker network -> the services on it (namespace sharers included), in project order."""
+        members: dict[str, list[str]] = {}
+        for name in self.project.services:
+            for docker_name in self.memberships(name):
+                members.setdefault(docker_name, []).append(name)
+        return members
+
+    def network_members(self, docker_name: str) -> list[str]:
+        return self._members_by_network.get(docker_name, [])
+
+    # -- reachability ----------------------------------------------------------------------------
+
     def links(self, a: str, b: str) -> list[Link]:
         """Every way service ``a`` can open a connection to service ``b`` (empty: it cannot)."""
         if a == b:
             return []
-        owner_a, owner_b = self.namespace_owner(a), self.namespace_owner(b)
         mode_a, mode_b = self.network_mode(a), self.network_mode(b)
         if "none" in (mode_a, mode_b):
             return []
-        if owner_a == owner_b:
+        if self.same_namespace(a, b):
             return [Link("namespace", None, None, None)]
         if mode_a == "host":
             if mode_b == "host":
@@ -184,15 +281,16 @@ class ProjectGraph:
             # On the host network, a service reaches every port the other publishes, loopback included.
             port = next(iter(self.published_ports(b)), None)
             return [Link("host", None, None, port.span)] if port is not None else []
-        found = []
-        networks_b: dict[str, NetworkAttachment] = {}
-        for attachment in self.attachments(b):
-            networks_b.setdefault(self.effective_network(attachment.network), attachment)
-        for attachment in self.attachments(a):
-            other = networks_b.get(self.effective_network(attachment.network))
-            if other is not None:
-                found.append(Link("network", attachment.network, attachment.span, other.span))
-        return found
+        networks_b = self.memberships(b)
+        return [
+            Link("network", membership.network, membership.span, networks_b[docker_name].span)
+            for docker_name, membership in self.memberships(a).items()
+            if docker_name in networks_b
+        ]
+
+    @cached_property
+    def _on_host(self) -> tuple[str, ...]:
+        return tuple(name for name in self.project.services if self.on_host_network(name))
 
     def reachable(self, a: str, b: str) -> bool:
         return bool(self.links(a, b))
@@ -203,9 +301,17 @@ class ProjectGraph:
         return found[0] if found else None
 
     def who_reaches(self, service: str) -> list[str]:
-        return [
-            other for other in self.project.services if other != service and self.reachable(other, service)
-        ]
+        """The services that can open a connection to ``service``, in project order (the services
+        for which `links` is not empty, found from the other side)."""
+        if service not in self.project.services or self.network_mode(service) == "none":
+            return []
+        reachers = set(self.namespace_members(service))
+        for docker_name in self.memberships(service):
+            reachers.update(self.network_members(docker_name))
+        if self.on_host_network(service) or any(True for _ in self.published_ports(service)):
+            reachers.update(self._on_host)
+        reachers.discard(service)
+        return [name for name in self.project.services if name in reachers]
 
     def published_ports(self, service: str) -> Iterator[PortMapping]:
         """Ports that make ``service`` reachable from the host (through its namespace owner)."""

@@ -81,6 +81,7 @@ class NetworkAttachment:
     ipv4_address: str | None
     ipv6_address: str | None
     span: Span
+    implicit: bool = False  # the `default` network Compose attached on its own (span: the service)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +292,7 @@ def _service(name: str, config: YMap, span: Span) -> Service:
         profiles=_strings(config.get("profiles")),
         ports=_ports(config.get("ports")),
         mounts=_mounts(config.get("volumes")),
-        networks=_attachments(config.get("networks")),
+        networks=_attachments(config.get("networks"), config.span),
         network_mode=_str(config.get("network_mode")),
         depends_on=_dependencies(config),
         environment=_environment(config.get("environment")),
@@ -366,7 +367,7 @@ def _mounts(node: Any) -> tuple[Mount, ...]:
     return tuple(mounts)
 
 
-def _attachments(node: Any) -> tuple[NetworkAttachment, ...]:
+def _attachments(node: Any, service_span: Span) -> tuple[NetworkAttachment, ...]:
     if not isinstance(node, YMap):
         return ()
     out = []
@@ -377,7 +378,9 @@ def _attachments(node: Any) -> tuple[NetworkAttachment, ...]:
             aliases = _strings(entry.get("aliases"))
             ipv4 = _str(entry.get("ipv4_address"))
             ipv6 = _str(entry.get("ipv6_address"))
-        out.append(NetworkAttachment(network, aliases, ipv4, ipv6, key_span))
+        out.append(
+            NetworkAttachment(network, aliases, ipv4, ipv6, key_span, implicit=key_span == service_span)
+        )
     return tuple(out)
 
 

@@ -1,12 +1,16 @@
 """`composelint graph`: draw the project — networks as groups, services inside, ports to the world.
 
-Formats: Mermaid (renders on GitHub), Graphviz dot, and JSON for tools. ``--highlight RULE`` marks the
-services, networks and ports behind that rule's findings.
+Formats: Mermaid (renders on GitHub), Graphviz dot, and JSON for tools. A service on several networks
+sits in the group of its first one and is linked to the others. Data services are drawn as cylinders,
+internal networks are marked, published ports come from the outside world (or from the host when
+bound to loopback). ``--highlight RULE`` runs that rule and marks what its findings point at: the
+services and networks they name, and the port, attachment or ``network_mode`` entry they sit on.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -14,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from composelint import config
 from composelint.cli import EXIT_FINDINGS, EXIT_OK
 from composelint.commands.check import run_options
 from composelint.commands.config import spec_for
@@ -22,186 +27,328 @@ from composelint.engine import load, run_rules
 from composelint.errors import UsageError
 from composelint.finding import Finding
 from composelint.graph import ProjectGraph
-from composelint.model import Project, build_project
+from composelint.model import PortMapping, Service, build_project
 from composelint.registry import Registry
-from composelint.settings import Settings
+from composelint.span import Span
 
 
 @dataclass
 class Highlight:
+    """What a rule's findings point at."""
+
     services: set[str] = field(default_factory=set)
-    networks: set[str] = field(default_factory=set)
+    networks: set[str] = field(default_factory=set)  # Docker network names
+    places: set[tuple[str, int, int]] = field(default_factory=set)  # where findings sit
     findings: list[Finding] = field(default_factory=list)
 
+    def at(self, span: Span | None) -> bool:
+        """Whether a finding sits on this node (ports, attachments, network_mode entries)."""
+        return span is not None and (span.path, span.line, span.column) in self.places
 
-def _ident(kind: str, name: str) -> str:
-    return f"{kind}_{re.sub(r'[^A-Za-z0-9_]', '_', name)}"
+    def edge(self, span: Span | None, *services: str, network: str | None = None) -> bool:
+        """Whether an edge is on a finding's path: its entry is a finding's node, or it joins two
+        highlighted things (a highlighted service to a highlighted network)."""
+        if self.at(span):
+            return True
+        if network is not None:
+            return network in self.networks and all(s in self.services for s in services)
+        return False
+
+    def port(self, graph: ProjectGraph, service: str, port: PortMapping) -> bool:
+        """A published port is on a path when a finding sits on it, or when it is how a highlighted
+        service is reached: from the outside world, or from a highlighted service on the host."""
+        if self.at(port.span):
+            return True
+        ports = graph.project.services[service].ports
+        if service not in self.services or any(self.at(p.span) for p in ports):
+            return False
+        if not port.is_loopback:
+            return True
+        return any(graph.on_host_network(s) for s in self.services)
 
 
-def _members(graph: ProjectGraph, network: str) -> list[str]:
-    return sorted(
-        name
-        for name in graph.project.services
-        if graph.namespace_owner(name) == name and any(a.network == network for a in graph.attachments(name))
-    )
+@dataclass(frozen=True)
+class Group:
+    """One network drawn as a group: a Docker network and the keys that name it."""
+
+    docker_name: str
+    keys: tuple[str, ...]
+    title: str
+    internal: bool
+    members: tuple[str, ...]  # namespace owners on it, in project order
 
 
-def _highlight(project: Project, findings: list[Finding]) -> Highlight:
+def groups(graph: ProjectGraph) -> list[Group]:
+    """The networks services are on, declared networks first (in file order), then networks only
+    `network_mode` names (`bridge`, an outside network). Each namespace owner is a member of the
+    group of its first network."""
+    project = graph.project
+    keys: dict[str, list[str]] = {}
+    internal: dict[str, bool] = {}
+    for key, network in project.networks.items():
+        docker_name = graph.effective_network(key)
+        keys.setdefault(docker_name, []).append(key)
+        internal[docker_name] = internal.get(docker_name, False) or network.internal
+    placed: dict[str, list[str]] = {}
+    for name in project.services:
+        memberships = graph.memberships(name)
+        for docker_name, membership in memberships.items():
+            keys.setdefault(docker_name, [membership.network])
+        if memberships and graph.namespace_owner(name) == name:
+            placed.setdefault(next(iter(memberships)), []).append(name)
+    out = []
+    for docker_name, names in keys.items():
+        if not any(docker_name in graph.memberships(n) for n in project.services):
+            continue  # declared but unused: Compose does not create it
+        flags = []
+        if internal.get(docker_name):
+            flags.append("internal")
+        if any(project.networks[k].external for k in names if k in project.networks):
+            flags.append("external")
+        title = "network " + " / ".join(names) + (f" ({', '.join(flags)})" if flags else "")
+        members = tuple(placed.get(docker_name, ()))
+        out.append(Group(docker_name, tuple(names), title, internal.get(docker_name, False), members))
+    return out
+
+
+def highlight_of(graph: ProjectGraph, findings: list[Finding]) -> Highlight:
+    project = graph.project
     result = Highlight(findings=findings)
+    keys = {key: graph.effective_network(key) for key in project.networks}
     for finding in findings:
-        if finding.service:
+        result.places.add((finding.path, finding.line, finding.column))
+        if finding.service is not None and finding.service in project.services:
             result.services.add(finding.service)
-        for name in project.networks:
-            if re.search(rf"\bnetwork {re.escape(name)}\b", finding.message):
-                result.networks.add(name)
+        # The first clause states the problem ("db is reachable from proxy through network back");
+        # the rest explains it and may name bystanders ("only app does").
+        statement = re.split(r", but |; | \(", finding.message, maxsplit=1)[0]
         for name in project.services:
-            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", finding.message):
+            if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", statement):
                 result.services.add(name)
+        for key, docker_name in keys.items():
+            if re.search(rf"\bnetwork {re.escape(key)}(?![\w.-])", statement):
+                result.networks.add(docker_name)
+    for name in project.services:  # the networks whose attachments findings sit on
+        for docker_name, membership in graph.memberships(name).items():
+            if result.at(membership.span):
+                result.networks.add(docker_name)
     return result
 
 
-def _label(project: Project, data: DataServices, name: str) -> str:
-    service = project.services[name]
-    parts = [name]
+class _Ids:
+    """Identifiers for Mermaid and dot: readable, and distinct even when names differ only in
+    characters an identifier cannot hold (`app-1` and `app_1`)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], str] = {}
+        self._used: set[str] = set()
+
+    def __call__(self, kind: str, name: str) -> str:
+        key = (kind, name)
+        if key not in self._ids:
+            base = f"{kind}_{re.sub(r'[^A-Za-z0-9_]', '_', name)}"
+            ident, index = base, 1
+            while ident in self._used:
+                index += 1
+                ident = f"{base}_{index}"
+            self._used.add(ident)
+            self._ids[key] = ident
+        return self._ids[key]
+
+
+def _ports_apply(service: Service) -> bool:
+    """Docker ignores (host) or refuses (service:, container:) the ports of these services."""
+    mode = service.network_mode or ""
+    return not (mode == "host" or mode.startswith(("service:", "container:")))
+
+
+def _label_parts(service: Service, data: DataServices) -> list[str]:
+    parts = [service.name]
     if service.image:
         parts.append(service.image)
-    if data.is_data_service(service):
-        parts.append("(data)")
+    elif service.has_build:
+        parts.append("(build)")
     if service.profiles:
         parts.append("profiles: " + ", ".join(service.profiles))
-    return "<br/>".join(parts)
+    if service.network_mode in ("host", "none"):
+        parts.append(f"network_mode: {service.network_mode}")
+    return parts
 
 
-def mermaid(graph: ProjectGraph, highlight: Highlight) -> str:
+def _source(port: PortMapping) -> str:
+    return "host" if port.is_loopback else "world"
+
+
+# -- Mermaid ---------------------------------------------------------------------------------------
+
+_RED = "stroke:#d00,stroke-width:3px"
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+class _MermaidEdges:
+    """Edges in drawing order; Mermaid styles an edge by that index."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.highlighted: list[int] = []
+
+    def add(self, line: str, highlighted: bool) -> None:
+        if highlighted:
+            self.highlighted.append(len(self.lines))
+        self.lines.append(line)
+
+
+def mermaid(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> str:
     project = graph.project
-    data = DataServices()
+    ident = _Ids()
     lines = ["flowchart LR", '  world(("outside world"))', '  host[["host"]]']
+    edges = _MermaidEdges()
     placed: set[str] = set()
-    for name, network in sorted(project.networks.items()):
-        members = _members(graph, name)
-        title = (
-            f"network {name}"
-            + (" (internal)" if network.internal else "")
-            + (" (external)" if network.external else "")
-        )
-        lines.append(f'  subgraph {_ident("net", name)}["{title}"]')
-        for member in members:
-            if member not in placed:
-                lines.append(f'    {_ident("svc", member)}["{_label(project, data, member)}"]')
-                placed.add(member)
-            else:
-                lines.append(f"    {_ident('svc', member)}")
-        lines.append("  end")
-    for name in sorted(project.services):
-        if name not in placed:
-            mode = graph.network_mode(name)
-            suffix = (
-                f"<br/>network_mode: {project.services[name].network_mode}"
-                if project.services[name].network_mode
-                else ""
-            )
-            lines.append(f'  {_ident("svc", name)}["{_label(project, data, name)}{suffix}"]')
-            if mode == "host":
-                lines.append(f"  {_ident('svc', name)} --- host")
-    edge_index = 0
-    highlighted_edges: list[int] = []
-    for name in sorted(project.services):
+
+    def node(name: str) -> str:
         service = project.services[name]
+        label = _mermaid_text("<br/>".join(_label_parts(service, data)))
+        shape = f'[("{label}")]' if data.is_data_service(service) else f'["{label}"]'
+        return ident("svc", name) + shape
+
+    all_groups = groups(graph)
+    network = {group.docker_name: ident("net", group.keys[0]) for group in all_groups}
+    for group in all_groups:
+        lines.append(f'  subgraph {network[group.docker_name]}["{_mermaid_text(group.title)}"]')
+        lines.extend(f"    {node(member)}" for member in group.members)
+        placed.update(group.members)
+        lines.append("  end")
+    lines.extend(f"  {node(name)}" for name in project.services if name not in placed)
+    for name, service in project.services.items():
+        svc = ident("svc", name)
+        memberships = graph.memberships(name) if graph.namespace_owner(name) == name else {}
+        for docker_name, membership in list(memberships.items())[1:]:
+            on_path = highlight.edge(membership.span, name, network=docker_name)
+            edges.add(f"  {svc} --- {network[docker_name]}", on_path)
+        mode_span = service.value_span("network_mode")
         owner = graph.namespace_owner(name)
         if owner != name:
-            lines.append(f"  {_ident('svc', name)} -. shares network of .-> {_ident('svc', owner)}")
-            edge_index += 1
-        for port in service.ports:
-            source = "host" if port.is_loopback else "world"
-            lines.append(f'  {source} -- "{port.describe()}" --> {_ident("svc", name)}')
-            if name in highlight.services and source == "world":
-                highlighted_edges.append(edge_index)
-            edge_index += 1
+            edges.add(f"  {svc} -. shares network of .-> {ident('svc', owner)}", highlight.edge(mode_span))
+        elif service.network_mode == "host":
+            edges.add(f"  {svc} --- host", highlight.edge(mode_span))
+        if _ports_apply(service):
+            for port in service.ports:
+                text = _mermaid_text(port.describe())
+                edges.add(f'  {_source(port)} -- "{text}" --> {svc}', highlight.port(graph, name, port))
         for dependency in service.depends_on:
-            if dependency.kind in ("depends_on", "links"):
-                lines.append(f"  {_ident('svc', name)} -.-> {_ident('svc', dependency.service)}")
-                edge_index += 1
-    for name in sorted(highlight.services & set(project.services)):
-        lines.append(f"  style {_ident('svc', name)} stroke:#d00,stroke-width:3px")
-    for name in sorted(highlight.networks & set(project.networks)):
-        lines.append(f"  style {_ident('net', name)} stroke:#d00,stroke-width:3px")
-    for index in highlighted_edges:
-        lines.append(f"  linkStyle {index} stroke:#d00,stroke-width:3px")
+            if dependency.kind in ("depends_on", "links") and dependency.service in project.services:
+                target = ident("svc", dependency.service)
+                edges.add(f"  {svc} -.-> {target}", highlight.edge(dependency.span))
+    lines.extend(edges.lines)
+    for name in project.services:
+        if name in highlight.services:
+            lines.append(f"  style {ident('svc', name)} {_RED}")
+    for group in all_groups:
+        if group.docker_name in highlight.networks:
+            lines.append(f"  style {network[group.docker_name]} {_RED}")
+    lines.extend(f"  linkStyle {index} {_RED}" for index in edges.highlighted)
     return "\n".join(lines) + "\n"
 
 
+# -- Graphviz dot ----------------------------------------------------------------------------------
+
+
 def _dot_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def dot(graph: ProjectGraph, highlight: Highlight) -> str:
+def _dot_attrs(attrs: dict[str, str]) -> str:
+    return "[" + ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items()) + "]"
+
+
+def _red(attrs: dict[str, str], on: bool) -> dict[str, str]:
+    return {**attrs, "color": "red", "penwidth": "3"} if on else attrs
+
+
+def dot(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> str:
     project = graph.project
-    data = DataServices()
+    ident = _Ids()
     lines = [
         "digraph compose {",
         "  rankdir=LR;",
-        '  world [shape=doublecircle, label="outside world"];',
-        '  host [shape=box3d, label="host"];',
+        f"  world {_dot_attrs({'shape': 'doublecircle', 'label': 'outside world'})};",
+        f"  host {_dot_attrs({'shape': 'box3d', 'label': 'host'})};",
     ]
     placed: set[str] = set()
-    for name, network in sorted(project.networks.items()):
-        style = "dashed" if network.internal else "solid"
-        color = "red" if name in highlight.networks else "black"
-        label = f"network {name}" + (" (internal)" if network.internal else "")
-        lines.append(f"  subgraph {_dot_quote('cluster_' + name)} {{")
-        lines.append(f"    label={_dot_quote(label)}; style={style}; color={color};")
-        for member in _members(graph, name):
-            if member in placed:
-                continue
-            placed.add(member)
-            lines.append(f"    {_dot_quote(member)};")
-        lines.append("  }")
-    for name in sorted(project.services):
-        attrs = {"label": _label(project, data, name).replace("<br/>", "\\n"), "shape": "box"}
-        if data.is_data_service(project.services[name]):
-            attrs["shape"] = "cylinder"
-        if name in highlight.services:
-            attrs["color"] = "red"
-            attrs["penwidth"] = "3"
-        rendered = ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items())
-        lines.append(f"  {_dot_quote(name)} [{rendered}];")
+
+    def node(name: str) -> str:
         service = project.services[name]
-        if graph.network_mode(name) == "host":
-            lines.append(f'  {_dot_quote(name)} -> host [label="network_mode: host", dir=none];')
+        attrs = {
+            "label": "\n".join(_label_parts(service, data)),
+            "shape": "cylinder" if data.is_data_service(service) else "box",
+        }
+        return f"{ident('svc', name)} {_dot_attrs(_red(attrs, name in highlight.services))};"
+
+    all_groups = groups(graph)
+    network = {group.docker_name: ident("net", group.keys[0]) for group in all_groups}
+    for group in all_groups:
+        on = group.docker_name in highlight.networks
+        lines.append(f"  subgraph {ident('cluster', group.keys[0])} {{")
+        cluster = {"label": group.title, "style": "dashed" if group.internal else "solid"}
+        lines.extend(f"    {k}={_dot_quote(v)};" for k, v in _red(cluster, on).items())
+        # The network itself, for services that join it from another group.
+        anchor = {"shape": "plaintext", "label": " / ".join(group.keys)}
+        lines.append(f"    {network[group.docker_name]} {_dot_attrs(anchor)};")
+        lines.extend(f"    {node(member)}" for member in group.members)
+        placed.update(group.members)
+        lines.append("  }")
+    lines.extend(f"  {node(name)}" for name in project.services if name not in placed)
+    for name, service in project.services.items():
+        svc = ident("svc", name)
+        memberships = graph.memberships(name) if graph.namespace_owner(name) == name else {}
+        for docker_name, membership in list(memberships.items())[1:]:
+            on = highlight.edge(membership.span, name, network=docker_name)
+            attrs = _red({"dir": "none", "style": "dashed"}, on)
+            lines.append(f"  {svc} -> {network[docker_name]} {_dot_attrs(attrs)};")
+        mode_span = service.value_span("network_mode")
         owner = graph.namespace_owner(name)
         if owner != name:
-            lines.append(
-                f'  {_dot_quote(name)} -> {_dot_quote(owner)} [style=dotted, label="shares network"];'
-            )
-        for port in service.ports:
-            source = "host" if port.is_loopback else "world"
-            color = ', color="red", penwidth=3' if name in highlight.services and source == "world" else ""
-            lines.append(f"  {source} -> {_dot_quote(name)} [label={_dot_quote(port.describe())}{color}];")
+            attrs = _red({"style": "dotted", "label": "shares network of"}, highlight.edge(mode_span))
+            lines.append(f"  {svc} -> {ident('svc', owner)} {_dot_attrs(attrs)};")
+        elif service.network_mode == "host":
+            attrs = _red({"dir": "none", "label": "network_mode: host"}, highlight.edge(mode_span))
+            lines.append(f"  {svc} -> host {_dot_attrs(attrs)};")
+        if _ports_apply(service):
+            for port in service.ports:
+                attrs = _red({"label": port.describe()}, highlight.port(graph, name, port))
+                lines.append(f"  {_source(port)} -> {svc} {_dot_attrs(attrs)};")
         for dependency in service.depends_on:
-            if dependency.kind in ("depends_on", "links"):
-                lines.append(f"  {_dot_quote(name)} -> {_dot_quote(dependency.service)} [style=dashed];")
+            if dependency.kind in ("depends_on", "links") and dependency.service in project.services:
+                attrs = _red({"style": "dashed"}, highlight.edge(dependency.span))
+                lines.append(f"  {svc} -> {ident('svc', dependency.service)} {_dot_attrs(attrs)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def as_json(graph: ProjectGraph, highlight: Highlight, cwd: str) -> str:
-    project = graph.project
-    data = DataServices()
+# -- JSON ------------------------------------------------------------------------------------------
 
-    def where(path: str, line: int, column: int) -> dict[str, Any]:
-        return {"path": os.path.relpath(path, cwd), "line": line, "column": column}
+
+def as_json(graph: ProjectGraph, highlight: Highlight, data: DataServices, cwd: str) -> str:
+    project = graph.project
+
+    def where(span: Span) -> dict[str, Any]:
+        return {"path": os.path.relpath(span.path, cwd), "line": span.line, "column": span.column}
 
     document = {
         "project": project.name,
         "networks": [
             {
-                "name": name,
-                "internal": network.internal,
-                "external": network.external,
-                "services": _members(graph, name),
-                "highlighted": name in highlight.networks,
+                "name": group.keys[0],
+                "keys": list(group.keys),
+                "docker_name": group.docker_name,
+                "internal": group.internal,
+                "services": [n for n in project.services if group.docker_name in graph.memberships(n)],
+                "highlighted": group.docker_name in highlight.networks,
             }
-            for name, network in sorted(project.networks.items())
+            for group in groups(graph)
         ],
         "services": [
             {
@@ -210,52 +357,62 @@ def as_json(graph: ProjectGraph, highlight: Highlight, cwd: str) -> str:
                 "data_service": data.is_data_service(service),
                 "profiles": list(service.profiles),
                 "network_mode": service.network_mode,
-                "networks": [a.network for a in graph.attachments(name)],
+                "namespace_owner": graph.namespace_owner(name),
+                "networks": [m.network for m in graph.memberships(name).values()],
                 "ports": [
                     {
                         "mapping": port.describe(),
                         "exposed_to_world": not port.is_loopback,
-                        **where(port.span.path, port.span.line, port.span.column),
+                        "applies": _ports_apply(service),
+                        "highlighted": highlight.port(graph, name, port),
+                        **where(port.span),
                     }
                     for port in service.ports
                 ],
                 "reachable_from": graph.who_reaches(name),
-                "depends_on": [d.service for d in service.depends_on],
+                "depends_on": [d.service for d in service.depends_on if d.kind in ("depends_on", "links")],
                 "highlighted": name in highlight.services,
             }
-            for name, service in sorted(project.services.items())
+            for name, service in project.services.items()
         ],
         "findings": [
-            {"rule": f.rule_id, "name": f.name, "message": f.message, **where(f.path, f.line, f.column)}
+            {"rule": f.rule_id, "name": f.name, "message": f.message, "service": f.service, **where(f.span)}
             for f in highlight.findings
         ],
     }
     return json.dumps(document, indent=2) + "\n"
 
 
+# -- command ---------------------------------------------------------------------------------------
+
+
 def run_graph(args: argparse.Namespace) -> int:
     cwd = os.getcwd()
     spec = spec_for(args, cwd)
-    settings = Settings()
+    registry = Registry.default()
+    rule = registry.lookup(args.highlight) if args.highlight else None
+    if args.highlight and rule is None:
+        raise UsageError(f"unknown rule '{args.highlight}' (see `composelint rules`)")
+    # The configuration decides what a data service is and who may reach whom, as for `check`.
+    settings = config.load_settings(os.path.dirname(spec.files[0]), None, registry)
     loaded = load(spec, settings, run_options(args, cwd))
     project = build_project(loaded)
     if project is None:
         for error in loaded.errors:
             print(str(error), file=sys.stderr)
+        print("composelint: the project could not be loaded", file=sys.stderr)
         return EXIT_FINDINGS
     findings: list[Finding] = []
-    if args.highlight:
-        registry = Registry.default()
-        rule = registry.lookup(args.highlight)
-        if rule is None:
-            raise UsageError(f"unknown rule '{args.highlight}'")
-        findings = sorted(set(run_rules(loaded, Settings(select=(rule.id,)), registry)))
+    if rule is not None:
+        only_this = dataclasses.replace(settings, select=(rule.id,), extend_select=(), ignore=())
+        findings = sorted(set(run_rules(loaded, only_this, registry)))
     graph = ProjectGraph(project)
-    highlight = _highlight(project, findings)
+    data = DataServices.from_settings(settings)
+    highlight = highlight_of(graph, findings)
     if args.format == "dot":
-        sys.stdout.write(dot(graph, highlight))
+        sys.stdout.write(dot(graph, highlight, data))
     elif args.format == "json":
-        sys.stdout.write(as_json(graph, highlight, cwd))
+        sys.stdout.write(as_json(graph, highlight, data, cwd))
     else:
-        sys.stdout.write(mermaid(graph, highlight))
+        sys.stdout.write(mermaid(graph, highlight, data))
     return EXIT_OK
