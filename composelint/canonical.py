@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from composelint.errors import ComposeError
 from composelint.merge import Path, go_format, matches
 from composelint.span import Span
-from composelint.specs import SpecError, clean_path, parse_port, parse_volume
+from composelint.specs import (
+    SpecError,
+    clean_path,
+    go_parse_float,
+    parse_bytes,
+    parse_duration,
+    parse_port,
+    parse_volume,
+    split_command,
+)
 from composelint.tree import IStr, YMap, YSeq
 
 Errors = list[ComposeError]
@@ -48,7 +56,10 @@ def _to_int(text: str) -> int:
 
 
 def _to_float(text: str) -> float:
-    return float(text)
+    try:
+        return go_parse_float(text)
+    except SpecError:
+        raise ValueError(f"invalid number: {text}") from None
 
 
 def _to_bool(text: str) -> bool:
@@ -190,7 +201,12 @@ def canonical(model: YMap) -> tuple[YMap, Errors]:
             new_resources = resources.copy()
             for name, resource, _, _ in resources.items_with_spans():
                 if isinstance(resource, YMap):
-                    new_resources[name] = _canonical_external(resource, (kind, name), errors)
+                    resource = _canonical_external(resource, (kind, name), errors)
+                    labels = resource.get("labels")
+                    if labels is not None:
+                        resource = resource.copy()
+                        resource["labels"] = _labels(labels, resource.value_span("labels"), name, errors)
+                    new_resources[name] = resource
             out[kind] = new_resources
     include = model.get("include")
     if isinstance(include, YSeq):
@@ -246,22 +262,44 @@ def _string_or_list(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
     return YSeq(span, [(value, span)]) if isinstance(value, str) else value
 
 
-def _build(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+def _build(value: Any, span: Span, name: str, errors: Errors) -> Any:
     if isinstance(value, str):
         return _single(value, "context", span)
-    if isinstance(value, YMap):
-        out = value
-        contexts = value.get("additional_contexts")
-        if isinstance(contexts, YSeq):
-            out = value.copy()
-            out["additional_contexts"] = _key_value_seq_to_map(contexts)
-        for key in ("args", "labels"):
-            entries = out.get(key)
-            if isinstance(entries, YSeq):
-                out = out.copy() if out is value else out
-                out[key] = _key_value_seq_to_map(entries, keep_bare=True)
-        return out
-    return value
+    if not isinstance(value, YMap):
+        return value
+    out = value.copy()
+    for key, item, _, item_span in value.items_with_spans():
+        if key == "additional_contexts" and isinstance(item, YSeq):
+            out[key] = _key_value_seq_to_map(item)
+        elif key == "args" and isinstance(item, YSeq):
+            out[key] = _key_value_seq_to_map(item, keep_bare=True)
+        elif key == "labels":
+            out[key] = _labels(item, item_span, name, errors)
+        elif key == "secrets":
+            out[key] = _file_mounts(item, item_span, name, errors)
+        elif key == "ssh" and isinstance(item, YSeq):
+            out[key] = _ssh(item, name, errors)
+        elif key in ("provenance", "sbom") and not isinstance(item, str) and item is not None:
+            out[key] = go_format(item)  # compose-go transformStringOrX
+        elif key == "extra_hosts":
+            out[key] = _extra_hosts(item, item_span, name, errors)
+    return out
+
+
+def _ssh(seq: YSeq, name: str, errors: Errors) -> YMap:
+    """compose-go transformSSH: ``[default, "key=path"]`` becomes ``{default: null, key: path}``."""
+    out = YMap(seq.span)
+    for item, span in seq.items_with_spans():
+        if not isinstance(item, str):
+            continue
+        key, sep, path = item.partition("=")
+        if not sep and key != "default":
+            errors.append(
+                ComposeError(f'services.{name}.build.ssh: invalid ssh key "{item}"', span, "invalid-config")
+            )
+            continue
+        out.put(key, _keep_istr(item, path) if sep else None, span, span)
+    return out
 
 
 def _key_value_seq_to_map(seq: YSeq, keep_bare: bool = False) -> YMap:
@@ -352,7 +390,9 @@ def _volumes(value: Any, span: Span, name: str, errors: Errors) -> Any:
                 parsed = parse_volume(item)
             except SpecError as exc:
                 errors.append(
-                    ComposeError(f"services.{name}.volumes: {exc}{_unset_note(item)}", item_span, "invalid-volume-spec")
+                    ComposeError(
+                        f"services.{name}.volumes: {exc}{_unset_note(item)}", item_span, "invalid-volume-spec"
+                    )
                 )
                 continue
             out.push(_with_source_text(from_plain(parsed, item_span), item), item_span)
@@ -376,18 +416,26 @@ def _with_source_text(mount: YMap, text: str) -> YMap:
     return mount
 
 
-def _devices(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+def _devices(value: Any, span: Span, name: str, errors: Errors) -> Any:
     if not isinstance(value, YSeq):
         return value
     out = YSeq(value.span)
     for item, item_span in value.items_with_spans():
         if isinstance(item, str):
             parts = item.split(":")
-            device: dict[str, Any] = {"source": parts[0], "target": parts[0], "permissions": "rwm"}
-            if len(parts) >= 2:
-                device["target"] = parts[1]
-            if len(parts) >= 3:
-                device["permissions"] = parts[2]
+            if len(parts) > 3:
+                errors.append(
+                    ComposeError(
+                        f"services.{name}.devices: confusing device mapping, please use long syntax: {item}",
+                        item_span,
+                        "invalid-config",
+                    )
+                )
+                continue
+            # compose-go transformDeviceMapping: an empty target is the source.
+            target = parts[1] if len(parts) >= 2 and parts[1] else parts[0]
+            permissions = parts[2] if len(parts) == 3 else "rwm"
+            device = {"source": parts[0], "target": target, "permissions": permissions}
             out.push(from_plain(device, item_span), item_span)
         else:
             out.push(item, item_span)
@@ -411,12 +459,14 @@ def _ports(value: Any, span: Span, name: str, errors: Errors) -> Any:
         return value
     out = YSeq(value.span)
     for item, item_span in value.items_with_spans():
-        if isinstance(item, (str, int)) and not isinstance(item, bool):
+        if not isinstance(item, YMap):  # parse_port also refuses floats, lists and null
             try:
                 parsed = parse_port(item)
             except SpecError as exc:
                 errors.append(
-                    ComposeError(f"services.{name}.ports: {exc}{_unset_note(item)}", item_span, "invalid-port-spec")
+                    ComposeError(
+                        f"services.{name}.ports: {exc}{_unset_note(item)}", item_span, "invalid-port-spec"
+                    )
                 )
                 continue
             for mapping in parsed:
@@ -431,8 +481,18 @@ def _ports(value: Any, span: Span, name: str, errors: Errors) -> Any:
     return out
 
 
-def _environment(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+def _environment(value: Any, span: Span, name: str, errors: Errors) -> Any:
     if isinstance(value, YSeq):
+        for item, item_span in value.items_with_spans():
+            key = item.partition("=")[0] if isinstance(item, str) else ""
+            if key[-1:].isspace():
+                errors.append(
+                    ComposeError(
+                        f"services.{name}.environment: environment variable {key} is declared with a trailing space",
+                        item_span,
+                        "invalid-config",
+                    )
+                )
         return _key_value_seq_to_map(value, keep_bare=True)
     if isinstance(value, YMap):
         out = value.copy()
@@ -444,6 +504,7 @@ def _environment(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
 
 
 def _labels(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    """compose-go Labels and Mapping: string values, a key without a value is ``""`` (not null)."""
     if isinstance(value, YSeq):
         out = YMap(value.span)
         for item, item_span in value.items_with_spans():
@@ -451,17 +512,78 @@ def _labels(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
                 key, _, val = item.partition("=")
                 out.put(key, _keep_istr(item, val), item_span, item_span)
         return out
-    return _environment(value, span, _name, _errors)
-
-
-def _command(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
-    if isinstance(value, str):
-        try:
-            words = shlex.split(value)
-        except ValueError:
-            words = [value]
-        return YSeq(span, ((word, span) for word in words))
+    if isinstance(value, YMap):
+        out = value.copy()
+        for key, item in value.items():
+            if item is None:
+                out[key] = ""
+            elif not isinstance(item, str):
+                out[key] = go_format(item)
+        return out
     return value
+
+
+def _shell_words(value: Any, span: Span, where: str, errors: Errors) -> Any:
+    """compose-go ShellCommand: a string is split into words as go-shellwords does."""
+    if not isinstance(value, str):
+        return value
+    try:
+        words = split_command(value)
+    except SpecError as exc:
+        errors.append(ComposeError(f"{where}: {exc}", span, "invalid-config"))
+        words = [value]
+    return YSeq(span, ((_keep_istr(value, word), span) for word in words))
+
+
+def _command(key: str) -> Callable[[Any, Span, str, Errors], Any]:
+    def transform(value: Any, span: Span, name: str, errors: Errors) -> Any:
+        return _shell_words(value, span, f"services.{name}.{key}", errors)
+
+    return transform
+
+
+def _hooks(key: str) -> Callable[[Any, Span, str, Errors], Any]:
+    """``post_start``/``pre_stop``: each hook's ``command`` is a ShellCommand."""
+
+    def transform(value: Any, span: Span, name: str, errors: Errors) -> Any:
+        if not isinstance(value, YSeq):
+            return value
+        out = YSeq(value.span)
+        for hook, hook_span in value.items_with_spans():
+            if isinstance(hook, YMap) and isinstance(hook.get("command"), str):
+                hook = hook.copy()
+                hook["command"] = _shell_words(
+                    hook["command"], hook.value_span("command"), f"services.{name}.{key}.command", errors
+                )
+            out.push(hook, hook_span)
+        return out
+
+    return transform
+
+
+def _develop(value: Any, span: Span, name: str, errors: Errors) -> Any:
+    """``develop.watch``: ``ignore``/``include`` strings become lists, ``exec.command`` is split."""
+    watch = value.get("watch") if isinstance(value, YMap) else None
+    if not isinstance(value, YMap) or not isinstance(watch, YSeq):
+        return value
+    rules = YSeq(watch.span)
+    for rule, rule_span in watch.items_with_spans():
+        if isinstance(rule, YMap):
+            rule = rule.copy()
+            for key in ("ignore", "include"):
+                if isinstance(rule.get(key), str):
+                    rule[key] = _string_or_list(rule[key], rule.value_span(key), name, errors)
+            hook = rule.get("exec")
+            if isinstance(hook, YMap) and isinstance(hook.get("command"), str):
+                hook = hook.copy()
+                hook["command"] = _shell_words(
+                    hook["command"], hook.value_span("command"), f"services.{name}.develop.watch.exec", errors
+                )
+                rule["exec"] = hook
+        rules.push(rule, rule_span)
+    out = value.copy()
+    out["watch"] = rules
+    return out
 
 
 def _healthcheck(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
@@ -470,6 +592,21 @@ def _healthcheck(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
         test_span = value.value_span("test")
         out["test"] = YSeq(test_span, [("CMD-SHELL", test_span), (value["test"], test_span)])
         return out
+    return value
+
+
+def _deploy(value: Any, span: Span, name: str, errors: Errors) -> Any:
+    if isinstance(value, YMap) and "labels" in value:
+        out = value.copy()
+        out["labels"] = _labels(value["labels"], value.value_span("labels"), name, errors)
+        return out
+    return value
+
+
+def _gpus(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+    # compose-go transformGpus: `gpus: all` is one request for every GPU.
+    if isinstance(value, str):
+        return YSeq(span, [(_single("all", "count", span), span)])
     return value
 
 
@@ -485,21 +622,57 @@ def _expose(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
     return value
 
 
-def _extra_hosts(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
+def _extra_hosts(value: Any, span: Span, name: str, errors: Errors) -> Any:
+    """compose-go HostsList: ``host=ip`` strings (``host:ip``, maps and comma lists accepted).
+
+    Brackets around an IPv6 address are dropped; a host without an address or a bad host name is
+    an error, as in Compose.
+    """
+    entries: list[tuple[str, str, Span]] = []
     if isinstance(value, YMap):
-        return YSeq(
-            value.span,
-            (
-                (f"{key}={go_format(item)}", value.value_span(key))
-                for key, item in value.items()
-                if not isinstance(item, list)
-            ),
-        )
-    return value
+        for host, item, _, item_span in value.items_with_spans():
+            addresses = item if isinstance(item, YSeq) else [item]
+            entries.extend((host, "" if ip is None else go_format(ip), item_span) for ip in addresses)
+    elif isinstance(value, YSeq):
+        for item, item_span in value.items_with_spans():
+            text = go_format(item)
+            host, sep, ips = text.partition("=")
+            if not sep:
+                host, sep, ips = text.partition(":")
+            if not sep:
+                errors.append(
+                    ComposeError(
+                        f"services.{name}.extra_hosts: invalid additional host, missing IP: {text}",
+                        item_span,
+                        "invalid-config",
+                    )
+                )
+                continue
+            entries.extend((host, ip, item_span) for ip in ips.split(","))
+    else:
+        return value
+    out = YSeq(value.span)
+    for host, ip, item_span in entries:
+        if host == "" or ":" in host or "=" in host:
+            errors.append(
+                ComposeError(
+                    f"services.{name}.extra_hosts: bad host name '{host}'", item_span, "invalid-config"
+                )
+            )
+            continue
+        if len(ip) > 2 and ip[0] == "[" and ip[-1] == "]":
+            ip = ip[1:-1]
+        out.push(f"{host}={ip}", item_span)
+    return out
 
 
 _SERVICE_TRANSFORMS: dict[str, Callable[[Any, Span, str, Errors], Any]] = {
     "build": _build,
+    "deploy": _deploy,
+    "develop": _develop,
+    "gpus": _gpus,
+    "post_start": _hooks("post_start"),
+    "pre_stop": _hooks("pre_stop"),
     "depends_on": _depends_on,
     "env_file": _env_file,
     "label_file": _string_or_list,
@@ -518,8 +691,8 @@ _SERVICE_TRANSFORMS: dict[str, Callable[[Any, Span, str, Errors], Any]] = {
     "labels": _labels,
     "annotations": _labels,
     "sysctls": _labels,
-    "command": _command,
-    "entrypoint": _command,
+    "command": _command("command"),
+    "entrypoint": _command("entrypoint"),
     "healthcheck": _healthcheck,
     "expose": _expose,
     "extra_hosts": _extra_hosts,
@@ -556,8 +729,35 @@ def set_defaults(model: YMap) -> YMap:
             svc["ports"] = YSeq(
                 ports.span, ((_default_port(p), span) for p, span in ports.items_with_spans())
             )
+        gpus = svc.get("gpus")
+        if isinstance(gpus, YSeq):
+            svc["gpus"] = _default_device_requests(gpus)
+        deploy = svc.get("deploy")
+        resources = deploy.get("resources") if isinstance(deploy, YMap) else None
+        reservations = resources.get("reservations") if isinstance(resources, YMap) else None
+        devices = reservations.get("devices") if isinstance(reservations, YMap) else None
+        if isinstance(devices, YSeq):
+            assert isinstance(deploy, YMap) and isinstance(resources, YMap) and isinstance(reservations, YMap)
+            reservations = reservations.copy()
+            reservations["devices"] = _default_device_requests(devices)
+            resources = resources.copy()
+            resources["reservations"] = reservations
+            deploy = deploy.copy()
+            deploy["resources"] = resources
+            svc["deploy"] = deploy
         new_services[name] = svc
     out["services"] = new_services
+    return out
+
+
+def _default_device_requests(requests: YSeq) -> YSeq:
+    """compose-go deviceRequestDefaults: a request with neither ``count`` nor ``device_ids`` is for all."""
+    out = YSeq(requests.span)
+    for request, span in requests.items_with_spans():
+        if isinstance(request, YMap) and "count" not in request and "device_ids" not in request:
+            request = request.copy()
+            request.put("count", "all", request.span, request.span)
+        out.push(request, span)
     return out
 
 
@@ -578,6 +778,131 @@ def _default_port(port: Any) -> Any:
     return port
 
 
+# ---------------------------------------------------------------------------------------------------
+# Typed fields Compose decodes after loading (durations, sizes, counts): values it cannot decode.
+
+
+def _check_duration(value: Any) -> None:
+    if isinstance(value, str):
+        parse_duration(value)
+
+
+def _check_bytes(value: Any) -> None:
+    if isinstance(value, str):
+        parse_bytes(value)
+
+
+def _check_cpus(value: Any) -> None:
+    if isinstance(value, str):
+        go_parse_float(value)
+    elif not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise SpecError(f"unexpected value type {_go_type(value)} for cpus")
+
+
+def _check_device_count(value: Any) -> None:
+    if isinstance(value, str) and value.lower() != "all" and not _DECIMAL.fullmatch(value):
+        raise SpecError(f"invalid value \"{value}\", the only value allowed is 'all' or a number")
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise SpecError(f"invalid type {_go_type(value)} for device count")
+
+
+def _check_file_mode(value: Any) -> None:
+    if isinstance(value, str) and not re.fullmatch(r"[+-]?[0-7]+", value):
+        raise SpecError(f'strconv.ParseInt: parsing "{value}": invalid syntax')
+
+
+def _check_port_target(value: Any) -> None:
+    if isinstance(value, YMap) and "target" not in value:
+        raise SpecError("missing target (the container port)")
+
+
+def _go_type(value: Any) -> str:
+    names = {bool: "bool", int: "int", float: "float64", str: "string", YSeq: "[]interface {}"}
+    return "map[string]interface {}" if isinstance(value, dict) else names.get(type(value), "<nil>")
+
+
+_DECODED: tuple[tuple[tuple[str, ...], Callable[[Any], None], str], ...] = (
+    (("stop_grace_period",), _check_duration, "invalid-config"),
+    *(
+        (("healthcheck", key), _check_duration, "invalid-config")
+        for key in ("interval", "timeout", "start_period", "start_interval")
+    ),
+    *(
+        (("deploy", section, key), _check_duration, "invalid-config")
+        for section, key in (
+            ("update_config", "delay"),
+            ("update_config", "monitor"),
+            ("rollback_config", "delay"),
+            ("rollback_config", "monitor"),
+            ("restart_policy", "delay"),
+            ("restart_policy", "window"),
+        )
+    ),
+    *(
+        ((key,), _check_bytes, "invalid-config")
+        for key in ("mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "shm_size")
+    ),
+    (("build", "shm_size"), _check_bytes, "invalid-config"),
+    (("deploy", "resources", "limits", "memory"), _check_bytes, "invalid-config"),
+    (("deploy", "resources", "reservations", "memory"), _check_bytes, "invalid-config"),
+    (("deploy", "resources", "limits", "cpus"), _check_cpus, "invalid-config"),
+    (("deploy", "resources", "reservations", "cpus"), _check_cpus, "invalid-config"),
+    (
+        ("deploy", "resources", "reservations", "devices", "[]", "count"),
+        _check_device_count,
+        "invalid-config",
+    ),
+    (("gpus", "[]", "count"), _check_device_count, "invalid-config"),
+    (("volumes", "[]", "tmpfs", "size"), _check_bytes, "invalid-volume-spec"),
+    *(
+        (("blkio_config", key, "[]", "rate"), _check_bytes, "invalid-config")
+        for key in ("device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
+    ),
+    (("secrets", "[]", "mode"), _check_file_mode, "invalid-config"),
+    (("configs", "[]", "mode"), _check_file_mode, "invalid-config"),
+    (("build", "secrets", "[]", "mode"), _check_file_mode, "invalid-config"),
+    (("ports", "[]"), _check_port_target, "invalid-port-spec"),
+)
+
+
+def decoding_errors(model: YMap) -> Errors:
+    """What Compose's final decoding into typed fields refuses: ``stop_grace_period: 1x``,
+    ``mem_limit: 1q``, a long-syntax port without ``target``...; each error at the value."""
+    errors: Errors = []
+    services = model.get("services")
+    if not isinstance(services, YMap):
+        return errors
+    for name, service in services.items():
+        if not isinstance(service, YMap):
+            continue
+        for path, check, kind in _DECODED:
+            if path[0] not in service:
+                continue
+            for value, span, where in _values_at(service, path, f"services.{name}"):
+                try:
+                    check(value)
+                except SpecError as exc:
+                    errors.append(ComposeError(f"{where}: {exc}", span, kind))
+    return errors
+
+
+def _values_at(node: Any, path: tuple[str, ...], where: str) -> Iterator[tuple[Any, Span, str]]:
+    """The values at ``path`` below ``node`` ("[]" is every item of a list), with span and dotted path."""
+    key, rest = path[0], path[1:]
+    if key == "[]":
+        if isinstance(node, YSeq):
+            for index, (item, span) in enumerate(node.items_with_spans()):
+                if rest:
+                    yield from _values_at(item, rest, f"{where}[{index}]")
+                else:
+                    yield item, span, f"{where}[{index}]"
+    elif isinstance(node, YMap) and key in node:
+        if rest:
+            yield from _values_at(node[key], rest, f"{where}.{key}")
+        else:
+            yield node[key], node.value_span(key), f"{where}.{key}"
+
+
 _REMOTE_CONTEXT_PREFIXES = ("https://", "http://", "git://", "ssh://", "github.com/", "git@")
 
 
@@ -594,7 +919,15 @@ def _is_windows_abs(path: str) -> bool:
 
 
 def _abs(path: Any, base: str, home: str | None) -> Any:
+    """compose-go absPath: an empty path stays empty."""
     if not isinstance(path, str) or path == "":
+        return path
+    return _host_path(path, base, home)
+
+
+def _host_path(path: Any, base: str, home: str | None) -> Any:
+    """compose-go maybeUnixPath (bind sources, secret and config files): an empty path is ``base``."""
+    if not isinstance(path, str):
         return path
     expanded = expand_user(path, home)
     if os.path.isabs(expanded) or _is_windows_abs(expanded):
@@ -625,7 +958,7 @@ def resolve_paths(model: YMap, base: str, home: str | None) -> YMap:
             for name, resource in resources.items():
                 if isinstance(resource, YMap) and isinstance(resource.get("file"), str):
                     resource = resource.copy()
-                    resource["file"] = _abs(resource["file"], base, home)
+                    resource["file"] = _host_path(resource["file"], base, home)
                     new_resources[name] = resource
             out[kind] = new_resources
     volumes = model.get("volumes")
@@ -641,7 +974,7 @@ def resolve_paths(model: YMap, base: str, home: str | None) -> YMap:
                 and isinstance(opts.get("device"), str)
             ):
                 opts = opts.copy()
-                opts["device"] = _abs(opts["device"], base, home)
+                opts["device"] = _host_path(opts["device"], base, home)
                 volume = volume.copy()
                 volume["driver_opts"] = opts
                 new_volumes[name] = volume
@@ -664,6 +997,9 @@ def _resolve_service_paths(service: YMap, base: str, home: str | None) -> YMap:
                 if isinstance(item, str) and not _is_remote_context(item):
                     contexts[key] = _abs(item, base, home)
             build["additional_contexts"] = contexts
+        ssh = build.get("ssh")
+        if isinstance(ssh, YMap):
+            build["ssh"] = _map_values(ssh, lambda path: _host_path(path, base, home))
         svc["build"] = build
     env_files = svc.get("env_file")
     if isinstance(env_files, YSeq):
@@ -684,6 +1020,18 @@ def _resolve_service_paths(service: YMap, base: str, home: str | None) -> YMap:
         extends = extends.copy()
         extends["file"] = _abs(extends["file"], base, home)
         svc["extends"] = extends
+    develop = svc.get("develop")
+    watch = develop.get("watch") if isinstance(develop, YMap) else None
+    if isinstance(develop, YMap) and isinstance(watch, YSeq):
+        rules = YSeq(watch.span)
+        for rule, span in watch.items_with_spans():
+            if isinstance(rule, YMap) and isinstance(rule.get("path"), str):
+                rule = rule.copy()
+                rule["path"] = _same_kind(rule["path"], _real_path(_abs(rule["path"], base, home)))
+            rules.push(rule, span)
+        develop = develop.copy()
+        develop["watch"] = rules
+        svc["develop"] = develop
     volumes = svc.get("volumes")
     if isinstance(volumes, YSeq):
         resolved = YSeq(volumes.span)
@@ -694,10 +1042,28 @@ def _resolve_service_paths(service: YMap, base: str, home: str | None) -> YMap:
                 and isinstance(mount.get("source"), str)
             ):
                 mount = mount.copy()
-                mount["source"] = _abs(mount["source"], base, home)
+                mount["source"] = _host_path(mount["source"], base, home)
             resolved.push(mount, span)
         svc["volumes"] = resolved
     return svc
+
+
+def _map_values(mapping: YMap, change: Callable[[Any], Any]) -> YMap:
+    out = mapping.copy()
+    for key, value in mapping.items():
+        out[key] = change(value)
+    return out
+
+
+def _real_path(path: str) -> str:
+    """compose-go ResolveSymbolicLink: the first symbolic link along a watched path is followed."""
+    current = os.sep if os.path.isabs(path) else ""
+    for part in path.split(os.sep):
+        if part:
+            current = os.path.join(current, part)
+            if os.path.islink(current):
+                return path.replace(current, os.path.realpath(current), 1)
+    return path
 
 
 def _is_remote_context(context: str) -> bool:

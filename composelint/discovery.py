@@ -132,7 +132,12 @@ def find_projects(paths: Sequence[str], cwd: str, exclude: Sequence[str] = ()) -
 
 
 def default_project(cwd: str, environ: Mapping[str, str]) -> ProjectSpec:
-    """The project ``docker compose`` would load in ``cwd``: COMPOSE_FILE, else walk up for a base file."""
+    """The project ``docker compose`` would load in ``cwd``: COMPOSE_FILE, else walk up for a base file.
+
+    Like Compose, COMPOSE_FILE and COMPOSE_PATH_SEPARATOR may also come from the ``.env`` file of
+    ``cwd``; the environment wins.
+    """
+    environ = {**_dotenv_settings(cwd, environ), **environ}
     compose_file = environ.get("COMPOSE_FILE")
     if compose_file:
         separator = environ.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
@@ -158,6 +163,28 @@ def default_project(cwd: str, environ: Mapping[str, str]) -> ProjectSpec:
                 "docker-compose.yaml here or in any parent directory"
             )
         directory = parent
+
+
+_DOTENV_MAX_BYTES = 1 << 20
+
+
+def _dotenv_settings(cwd: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """COMPOSE_FILE and COMPOSE_PATH_SEPARATOR from ``cwd/.env``; nothing if it is unusable.
+
+    A broken ``.env`` is reported when the project is loaded; discovery only needs these two keys.
+    """
+    from composelint.dotenv import parse_dotenv
+    from composelint.errors import ComposeError
+
+    path = os.path.join(cwd, ".env")
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > _DOTENV_MAX_BYTES:
+            return {}
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            values = parse_dotenv(handle.read(), path, environ.get)
+    except (OSError, ComposeError):
+        return {}
+    return {key: values[key] for key in ("COMPOSE_FILE", "COMPOSE_PATH_SEPARATOR") if key in values}
 
 
 def repository_root(path: str) -> str | None:

@@ -29,8 +29,8 @@ from composelint.interpolation import InterpolationError, Lookup, interpolate_tr
 from composelint.limits import DEFAULT_LIMITS, Limits
 from composelint.merge import enforce_unicity, extend_service, merge_documents
 from composelint.span import Span
-from composelint.tree import YMap, YSeq
-from composelint.yamlread import read_documents
+from composelint.tree import OverrideTag, YMap, YSeq
+from composelint.yamlread import read_documents_and_dates
 
 _VALID_PROJECT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
@@ -81,6 +81,7 @@ class _Files:
         self.errors = errors
         self.sources: dict[str, str] = {}
         self._documents: dict[str, list[YMap | None] | None] = {}
+        self._dates: dict[str, frozenset[Span]] = {}
         self._count = 0
 
     def read_bytes(self, path: str, span: Span | None) -> bytes | None:
@@ -92,7 +93,9 @@ class _Files:
             with open(path, "rb") as handle:
                 data = handle.read(self.limits.max_file_bytes + 1)
         except OSError as exc:
-            self.errors.append(ComposeError(f"cannot read {self.shown(path)}: {exc.strerror}", span, "unreadable-file"))
+            self.errors.append(
+                ComposeError(f"cannot read {self.shown(path)}: {exc.strerror}", span, "unreadable-file")
+            )
             return None
         if len(data) > self.limits.max_file_bytes:
             self.errors.append(
@@ -163,11 +166,15 @@ class _Files:
         if data is not None:
             self.sources[path] = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
             try:
-                docs = read_documents(data, path, self.limits)
+                docs, self._dates[path] = read_documents_and_dates(data, path, self.limits)
             except ComposeError as exc:
                 self.errors.append(exc)
         self._documents[path] = docs
         return docs
+
+    def dates(self, path: str) -> frozenset[Span]:
+        """Spans of the scalars of this file that go-yaml reads as timestamps."""
+        return self._dates.get(path, frozenset())
 
 
 class _Loader:
@@ -175,7 +182,7 @@ class _Loader:
         self.options = options
         self.errors: list[ComposeError] = []
         self.files = _Files(options.limits, options.root, self.errors, options.cwd)
-        self._schema_seen: set[tuple[Any, str]] = set()
+        self._reported: set[tuple[Span | None, str]] = set()
 
     def error(self, error: ComposeError) -> None:
         self.errors.append(error)
@@ -200,9 +207,12 @@ class _Loader:
         docs = self.files.documents(path, span)
         if docs is None:
             return model
+        dates = self.files.dates(path)
         for doc in docs:
             if doc is None:
                 continue
+            if dates and validate:
+                self.errors.extend(_misplaced_dates(doc, dates))
             doc, errors = interpolate_tree_collect(doc, lookup, eager_defaults=True)
             self.errors.extend(errors)
             doc, errors = canonical.cast_types(doc)
@@ -229,16 +239,20 @@ class _Loader:
                 self.validate(model)
             model.remove("version")
             model, errors = canonical.canonical(model)
-            self.errors.extend(errors)
+            self.report_once(errors)
             model = _omit_empty_dns(model)
             model = enforce_unicity(model)
         return model
 
     def validate(self, model: YMap) -> None:
-        for error in schema.validate(model):
+        self.report_once(schema.validate(model))
+
+    def report_once(self, errors: list[ComposeError]) -> None:
+        """Errors found again on the model of every later file are reported once."""
+        for error in errors:
             key = (error.span, error.message)
-            if key not in self._schema_seen:
-                self._schema_seen.add(key)
+            if key not in self._reported:
+                self._reported.add(key)
                 self.error(error)
 
     # -- extends ---------------------------------------------------------------------------------
@@ -312,7 +326,9 @@ class _Loader:
         link = (base_path, ref)
         current = (path, name)
         if link in chain or link == current:
-            cycle = " -> ".join(f"{svc} ({self.files.shown(where)})" for where, svc in (*chain, current, link))
+            cycle = " -> ".join(
+                f"{svc} ({self.files.shown(where)})" for where, svc in (*chain, current, link)
+            )
             self.error(ComposeError(f"circular extends: {cycle}", extends_span, "dependency-cycle"))
             return self._drop_extends(services, name, service)
         base = self._extend(ref, base_services, base_path, base_dir, lookup, env, (*chain, current))
@@ -529,6 +545,7 @@ class _Loader:
             return loaded
         model = canonical.set_defaults(model)
         model = canonical.resolve_paths(model, working_dir, opts.environ.get("HOME"))
+        self.errors.extend(canonical.decoding_errors(model))
         model.put("name", name, model.key_span("name"), model.value_span("name"))
         model = canonical.normalize(model, env, name)
         model = self.resolve_env_files(model, env)
@@ -647,6 +664,64 @@ def _env_key_lines(text: str) -> dict[str, tuple[int, int]]:
         if match and not line.lstrip().startswith("#"):
             found[match.group(2)] = (number, len(match.group(1)) + 1)
     return found
+
+
+# Mappings whose keys are names (of services, variables, labels...), where an "x-" key is a name too,
+# not an extension.
+_NAMED_ENTRIES = frozenset(
+    {
+        "additional_contexts",
+        "annotations",
+        "args",
+        "aux_addresses",
+        "depends_on",
+        "driver_opts",
+        "environment",
+        "extra_hosts",
+        "labels",
+        "models",
+        "networks",
+        "options",
+        "ssh",
+        "storage_opt",
+        "sysctls",
+        "ulimits",
+    }
+)
+_TOP_LEVEL_NAMED = frozenset({"services", "volumes", "networks", "secrets", "configs", "models"})
+
+
+def _misplaced_dates(doc: YMap, dates: frozenset[Span]) -> list[ComposeError]:
+    """Timestamps (``2024-01-31`` unquoted) outside extensions, which Compose's schema refuses."""
+    found: list[ComposeError] = []
+    stack: list[tuple[Any, tuple[str | int, ...], bool]] = [(doc, (), False)]
+    while stack:
+        node, path, in_extension = stack.pop()
+        named = (len(path) == 1 and path[0] in _TOP_LEVEL_NAMED) or (
+            len(path) > 2 and path[-1] in _NAMED_ENTRIES
+        )
+        entries: Any = (
+            ((key, value, node.value_span(key)) for key, value in node.items())
+            if isinstance(node, YMap)
+            else ((index, value, span) for index, (value, span) in enumerate(node.items_with_spans()))
+        )
+        for key, value, span in entries:
+            extension = in_extension or (isinstance(key, str) and key.startswith("x-") and not named)
+            if isinstance(value, OverrideTag):
+                value = value.value
+            if isinstance(value, (YMap, YSeq)):
+                stack.append((value, (*path, key), extension))
+            elif isinstance(value, str) and span in dates and not extension:
+                where = ".".join(str(part) for part in (*path, key))
+                found.append(
+                    ComposeError(
+                        f"{where}: {value} is a YAML timestamp, which Compose refuses here "
+                        "(invalid jsonType time.Time); quote it",
+                        span,
+                        "schema-violation",
+                    )
+                )
+    return sorted(found, key=lambda error: error.span or Span("", 0, 0, 0, 0))
 
 
 def _invalid_name(name: str) -> str:

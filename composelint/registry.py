@@ -33,6 +33,7 @@ def _plugins() -> tuple[tuple[type[Rule], ...], tuple[PluginFailure, ...]]:
 
     rules: list[type[Rule]] = []
     failures: list[PluginFailure] = []
+    taken = {key for rule in builtin_rules() for key in (rule.id, rule.name)}
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
             loaded = entry.load()
@@ -41,13 +42,26 @@ def _plugins() -> tuple[tuple[type[Rule], ...], tuple[PluginFailure, ...]]:
             continue
         candidates = loaded if isinstance(loaded, (list, tuple)) else [loaded]
         for candidate in candidates:
-            if isinstance(candidate, type) and issubclass(candidate, Rule):
+            problem = _plugin_problem(candidate, taken)
+            if problem is None:
                 rules.append(candidate)
+                taken.update((candidate.id, candidate.name))
             else:
-                failures.append(
-                    PluginFailure(f"{entry.name} = {entry.value}", "not a composelint Rule class")
-                )
+                failures.append(PluginFailure(f"{entry.name} = {entry.value}", problem))
     return tuple(rules), tuple(failures)
+
+
+def _plugin_problem(candidate: object, taken: set[str]) -> str | None:
+    """Why a plugin's rule cannot be registered (None: it can)."""
+    if not (isinstance(candidate, type) and issubclass(candidate, Rule)):
+        return "not a composelint Rule class"
+    rule_id, name = getattr(candidate, "id", ""), getattr(candidate, "name", "")
+    if not RULE_ID.fullmatch(str(rule_id)) or not RULE_NAME.fullmatch(str(name)):
+        return f"invalid rule id or name: {rule_id!r} {name!r}"
+    clash = next((key for key in (rule_id, name) if key in taken), None)
+    if clash is not None:
+        return f"rule {rule_id} [{name}]: {clash} is already taken by another rule"
+    return None
 
 
 class Registry:
@@ -61,9 +75,7 @@ class Registry:
     def default(cls, with_plugins: bool = True) -> Registry:
         rules = list(builtin_rules())
         if with_plugins:
-            plugin_rules, _ = _plugins()
-            known = {r.id for r in rules} | {r.name for r in rules}
-            rules.extend(r for r in plugin_rules if r.id not in known and r.name not in known)
+            rules.extend(_plugins()[0])  # checked for clashes when loaded
         return cls(rules)
 
     @staticmethod
@@ -111,5 +123,4 @@ class Registry:
             chosen = {r.id for s in settings.select for r in self.matching(s)}
         chosen |= {r.id for s in settings.extend_select for r in self.matching(s)}
         chosen -= {r.id for s in settings.ignore for r in self.matching(s)}
-        # Load problems must never vanish silently: CL100-CL1xx loader kinds stay unless ignored by name.
         return [r for r in self.rules if r.id in chosen]

@@ -12,6 +12,7 @@ against the project directory, and that is the caller's job.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 __all__ = [
     "SpecError",
@@ -438,3 +439,183 @@ def volume_key(volume: dict[str, object], path: str = "") -> str:
     if not isinstance(target, str):
         raise SpecError(f"service volume {path} is missing a mount target")
     return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands, durations, sizes: the strings compose-go decodes into typed fields
+# ---------------------------------------------------------------------------------------------
+
+_SHELL_SPACE = frozenset(" \t\r\n")
+_SHELL_STOP = frozenset(";&|<>")
+
+
+def split_command(line: str) -> list[str]:
+    """Split a ``command``/``entrypoint`` string as go-shellwords v1.0.12 ``Parse`` does for Compose.
+
+    Not a shell: quotes and backslashes group words, ``$VAR`` and backticks are kept as text, and
+    the first unquoted ``;``, ``&``, ``|``, ``<`` or ``>`` ends the command, silently (``echo a &&
+    echo b`` runs ``echo a``). An unbalanced quote or parenthesis raises Compose's error.
+    """
+    args: list[str] = []
+    buf: list[str] = []
+    escaped = double = single = backquote = dollar = False
+    got = False  # a word has started (possibly empty: "")
+    for char in line:
+        if escaped:
+            buf.append(char)
+            escaped = False
+            got = True
+            continue
+        if char == "\\":
+            if single:
+                buf.append(char)
+            else:
+                escaped = True
+            continue
+        if char in _SHELL_SPACE:
+            if single or double or backquote or dollar:
+                buf.append(char)
+            elif got:
+                args.append("".join(buf))
+                buf = []
+                got = False
+            continue
+        if char == "`" and not (single or double or dollar):
+            backquote = not backquote
+        elif char == ")" and not (single or double or backquote):
+            dollar = not dollar
+        elif char == "(" and not (single or double or backquote):
+            if dollar or not buf or buf[-1] != "$":
+                raise SpecError("invalid command line string")
+            dollar = True
+        elif char == '"' and not (single or dollar):
+            got = got or double
+            double = not double
+            continue
+        elif char == "'" and not (double or dollar):
+            got = got or single
+            single = not single
+            continue
+        elif char in _SHELL_STOP and not (single or double or backquote or dollar):
+            # go-shellwords stops here; a "2>" redirection also drops the "2" word.
+            if char == ">" and buf and buf[0] in _ASCII_DIGITS:
+                got = False
+            break
+        got = True
+        buf.append(char)
+    if got:
+        args.append("".join(buf))
+    if escaped or single or double or backquote or dollar:
+        raise SpecError("invalid command line string")
+    return args
+
+
+_NANOSECONDS = {
+    "ns": 1,
+    "us": 10**3,
+    "\u00b5s": 10**3,  # micro sign
+    "\u03bcs": 10**3,  # Greek mu
+    "ms": 10**6,
+    "s": 10**9,
+    "m": 60 * 10**9,
+    "h": 3600 * 10**9,
+    "d": 86400 * 10**9,
+    "w": 7 * 86400 * 10**9,
+}
+_DURATION_PART = re.compile(r"([0-9]*)(?:\.([0-9]*))?([^0-9.]*)")
+_INT64_MAX = 2**63 - 1
+
+
+def parse_duration(text: str) -> int:
+    """Nanoseconds of a duration (``"1m30s"``, ``"1.5h"``, ``"2d"``), as go-str2duration v2.1.0 parses
+    Compose's ``Duration`` fields; raises Go's error text for anything else."""
+    rest = text[1:] if text[:1] in ("-", "+") else text
+    if rest == "0":
+        return 0
+    if rest == "":
+        raise SpecError(f'time: invalid duration "{text}"')
+    total = 0
+    while rest:
+        match = _DURATION_PART.match(rest)
+        assert match is not None  # every group may be empty
+        whole, fraction, unit = match.groups()
+        if not whole and not fraction:
+            raise SpecError(f'time: invalid duration "{text}"')
+        if not unit:
+            raise SpecError(f'time: missing unit in duration "{text}"')
+        if unit not in _NANOSECONDS:
+            raise SpecError(f'time: unknown unit "{unit}" in duration "{text}"')
+        scale = _NANOSECONDS[unit]
+        value = int(whole or "0") * scale
+        if fraction:
+            value += int(int(fraction[:18]) * (scale / 10 ** len(fraction[:18])))
+        total += value
+        if total > _INT64_MAX:
+            raise SpecError(f'time: invalid duration "{text}"')
+        rest = rest[match.end() :]
+    return -total if text.startswith("-") else total
+
+
+def format_duration(nanoseconds: int) -> str:
+    """Go's ``time.Duration.String()``: ``1m30s``, ``2m0s``, ``1h0m0s``, ``1.5s``, ``500ms``, ``0s``."""
+    sign = "-" if nanoseconds < 0 else ""
+    value = abs(nanoseconds)
+    if value == 0:
+        return "0s"
+    if value < 10**9:
+        for limit, precision, unit in ((10**3, 0, "ns"), (10**6, 3, "\u00b5s"), (10**9, 6, "ms")):
+            if value < limit:
+                return f"{sign}{_fraction(value, precision)}{unit}"
+    seconds = _fraction(value, 9)
+    minutes, whole_seconds = divmod(value // 10**9, 60)
+    seconds = str(whole_seconds) + seconds[len(str(value // 10**9)) :]
+    if minutes == 0:
+        return f"{sign}{seconds}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours == 0:
+        return f"{sign}{minutes}m{seconds}s"
+    return f"{sign}{hours}h{minutes}m{seconds}s"
+
+
+def _fraction(value: int, precision: int) -> str:
+    # value / 10**precision, trailing zeros of the fraction (and a bare ".") dropped.
+    whole, part = divmod(value, 10**precision)
+    digits = str(part).rjust(precision, "0").rstrip("0") if precision else ""
+    return f"{whole}.{digits}" if digits else str(whole)
+
+
+_GO_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_GO_HEX_FLOAT = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+")
+_GO_SPECIAL_FLOAT = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+
+
+def go_parse_float(text: str) -> float:
+    """Go's ``strconv.ParseFloat(text, 64)``: no spaces or ``_`` (Python's ``float()`` takes both)."""
+    if _GO_DECIMAL.fullmatch(text) or _GO_SPECIAL_FLOAT.fullmatch(text):
+        return float(text)
+    if _GO_HEX_FLOAT.fullmatch(text):
+        return float.fromhex(text)
+    raise SpecError(f'strconv.ParseFloat: parsing "{text}": invalid syntax')
+
+
+_BINARY_UNITS = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40, "p": 2**50}
+
+
+def parse_bytes(text: str) -> int:
+    """go-units ``RAMInBytes`` (v0.5.0), as Compose reads memory sizes: ``"512m"``, ``"1.5GiB"``, ``"64 kb"``."""
+    separator = max(text.rfind(c) for c in "0123456789. ")
+    if separator == -1:
+        raise SpecError(f"invalid size: '{text}'")
+    number = text[:separator] if text[separator] == " " else text[: separator + 1]
+    suffix = text[separator + 1 :]
+    size = go_parse_float(number)
+    if size < 0:
+        raise SpecError(f"invalid size: '{text}'")
+    if not suffix:
+        return int(size)
+    lowered = suffix.lower()
+    if len(lowered) <= 3 and lowered == "b":
+        return int(size)
+    if len(lowered) <= 3 and lowered[0] in _BINARY_UNITS and lowered[1:] in ("", "b", "ib"):
+        return int(size * _BINARY_UNITS[lowered[0]])
+    raise SpecError(f"invalid suffix: '{lowered if len(suffix) <= 3 else suffix}'")

@@ -39,7 +39,7 @@ from composelint.limits import DEFAULT_LIMITS, Limits
 from composelint.span import Span
 from composelint.tree import OverrideTag, ResetTag, YMap, YSeq
 
-__all__ = ["read_documents"]
+__all__ = ["read_documents", "read_documents_and_dates"]
 
 
 # libyaml (the C parser) when PyYAML was built with it, else the pure-Python one. Only the parser
@@ -48,7 +48,7 @@ _PARSER: Any = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _TAG + "str", _TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"
-_BINARY, _MERGE = _TAG + "binary", _TAG + "merge"
+_BINARY, _MERGE, _TIMESTAMP_TAG = _TAG + "binary", _TAG + "merge", _TAG + "timestamp"
 _RESET, _OVERRIDE = "!reset", "!override"
 # The largest node depth libyaml accepts before its own "exceeded maximum nesting depth" error.
 _LIBYAML_MAX_DEPTH = 1000
@@ -78,6 +78,14 @@ _DOT_FLOAT = re.compile(r"\.[0-9]+(_[0-9]+)*([eE][-+]?[0-9]+(_[0-9]+)*)?\Z")
 _INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# go-yaml's timestamp layouts (time.Parse): a date, then optionally a time with "T" and a zone, or
+# with a space and no zone. Only a date that exists counts ("2024-02-30" stays a string).
+_TIMESTAMP = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,][0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+    r"| ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,][0-9]+)?)?\Z"
+)
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _resolve_plain(text: str) -> Any:
@@ -138,6 +146,26 @@ def _go_parse_int(text: str) -> int | None:
     if _INT64_MIN <= value <= _INT64_MAX or (not signed and value <= _UINT64_MAX):
         return value
     return None
+
+
+def is_timestamp(text: str) -> bool:
+    """Whether go-yaml resolves this plain scalar to a ``time.Time`` (``2024-01-31``, ``2001-12-14 21:59:43.10``)."""
+    match = _TIMESTAMP.match(text) if len(text) >= 8 and text[4] == "-" else None
+    if match is None:
+        return False
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if (
+        not 1 <= month <= 12
+        or not 1 <= day <= _DAYS_IN_MONTH[month - 1]
+        or (month == 2 and day == 29 and not leap)
+    ):
+        return False
+    clock = match.groups()[3:6] if match[4] is not None else match.groups()[6:9]
+    if clock[0] is None:
+        return True
+    hour, minute, second = (int(part) for part in clock)
+    return hour < 24 and minute < 60 and second < 60
 
 
 def _resolved_tag(value: Any) -> str:
@@ -219,6 +247,8 @@ class _Builder:
         # Anchors outlive their document: Compose decodes every document with one go-yaml parser,
         # so "*a" in a later document still finds "&a" (checked on the binary).
         self.anchors: dict[str, Any] = {}
+        # Spans of the scalars go-yaml reads as a time.Time (see read_documents_and_dates).
+        self.dates: set[Span] = set()
         self._new_document()
 
     def _new_document(self) -> None:
@@ -268,6 +298,8 @@ class _Builder:
         plain = not event.style  # "" (libyaml) or None (pure Python) for plain scalars
         if tag is None:
             value = _resolve_plain(text) if plain else text
+            if value is text and plain and len(text) >= 8 and text[4] == "-" and is_timestamp(text):
+                self.dates.add(span)
         else:
             value = self._tagged(tag, text, plain, span)
         if event.anchor is not None:
@@ -339,7 +371,7 @@ class _Builder:
     # -- building ----------------------------------------------------------------------------------
 
     def _key(self, frame: _Frame, key: Any, span: Span, here: Span | None = None) -> None:
-        if key.__class__ is not str:
+        if key.__class__ is not str or (self.dates and span in self.dates):  # a timestamp is no string
             self._bad_key(key, here or span)
         node: YMap = frame.node
         first = node.key_spans.get(key)
@@ -420,6 +452,8 @@ class _Builder:
             return self._typed(tag, text, span)
         if tag == _BINARY:
             return self._binary(text, span)
+        if tag == _TIMESTAMP_TAG and is_timestamp(text):
+            self.dates.add(span)
         # !!timestamp, !!map/!!seq on a scalar, !!python/..., custom !foo: the text, never an object.
         return text
 
@@ -486,6 +520,18 @@ def read_documents(data: bytes | str, path: str, limits: Limits = DEFAULT_LIMITS
     A file without any document (empty, blank or only comments) gives ``[None]``: the loader reports
     "empty compose file". A document that is present but empty or null is an error, as in Compose.
     """
+    return read_documents_and_dates(data, path, limits)[0]
+
+
+def read_documents_and_dates(
+    data: bytes | str, path: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[YMap | None], frozenset[Span]]:
+    """``read_documents``, and the spans of the plain scalars go-yaml resolves to a ``time.Time``.
+
+    Such a scalar (``2024-01-31``) stays a string in the tree, but Compose's schema then refuses it
+    wherever a string, number or bool is expected (``invalid jsonType time.Time``); only extension
+    (``x-*``) values may hold one. The loader decides by position.
+    """
     # libyaml reads bytes itself: it skips a UTF-8 BOM, decodes UTF-16 with a BOM (as Compose does)
     # and reports invalid UTF-8 and control characters with Compose's own wording.
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
@@ -498,7 +544,8 @@ def read_documents(data: bytes | str, path: str, limits: Limits = DEFAULT_LIMITS
     try:
         parser = _PARSER(raw)  # the pure-Python reader already decodes (and may fail) here
         try:
-            return _Builder(path, limits).run(parser)
+            builder = _Builder(path, limits)
+            return builder.run(parser), frozenset(builder.dates)
         finally:
             parser.dispose()
     except yaml.reader.ReaderError as exc:

@@ -1,135 +1,498 @@
-"""The `composelint check` command line: exit codes, selection, discovery, reports."""
+"""The `composelint check` command line: exit codes, selection, discovery, schema errors, rule help.
+
+Tests here use the validity rules (CL1xx) and rules of their own, registered as plugins, so that they
+test the command line and not the wording of other rule families.
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from composelint import registry as registry_module
 from composelint.cli import main
+from composelint.finding import Severity, Violation
+from composelint.rule import Context, Rule
 
-BAD = "services:\n  db:\n    image: postgres:16\n    ports: ['5432:5432']\n    container_name: db\n  db2:\n    image: postgres:16\n    container_name: db\n"
+# An undefined network (CL104, line 4) and a container name used twice (CL112, line 8).
+BROKEN = """\
+services:
+  web:
+    image: nginx:1.27
+    networks: [backend]
+    container_name: web
+  worker:
+    image: example/worker:1.0
+    container_name: web
+"""
+CLEAN = "services:\n  web:\n    image: nginx:1.27\n"
 
 
-def run(cwd: Path, *args: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+class _EachService(Rule):
+    """Reports every service (a test rule).
+
+    ## What it does
+    Reports each service.
+
+    ## Why is this bad?
+    It is not; it gives the tests a finding of a chosen severity.
+
+    ## Example
+    Any service.
+
+    ## Use instead
+    Nothing.
+    """
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for service in ctx.project.services.values():
+            yield Violation(service.span, f"service {service.name} seen", service.name)
+
+
+class WarnEachService(_EachService):
+    id = "XT801"
+    name = "warn-each-service"
+    severity = Severity.WARNING
+    summary = "Warns about every service"
+
+
+class NoteEachService(_EachService):
+    id = "XT802"
+    name = "note-each-service"
+    severity = Severity.INFO
+    summary = "Notes every service"
+
+
+class _EntryPoint:
+    def __init__(self, name: str, loaded: Any) -> None:
+        self.name, self.value, self._loaded = name, f"tests.plugins:{name}", loaded
+
+    def load(self) -> Any:
+        if isinstance(self._loaded, Exception):
+            raise self._loaded
+        return self._loaded
+
+
+@pytest.fixture
+def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[_EntryPoint]]:
+    """Entry points of the `composelint.rules` group, as installed distributions would declare them."""
+    entries: list[_EntryPoint] = []
+    monkeypatch.setattr(
+        "importlib.metadata.entry_points", lambda group: entries if group == "composelint.rules" else []
+    )
+    registry_module._plugins.cache_clear()
+    yield entries
+    registry_module._plugins.cache_clear()
+
+
+def run(
+    cwd: Path, *args: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
     monkeypatch.chdir(cwd)
     code = main(list(args))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
 
+def findings(out: str) -> list[tuple[str, int, int, str]]:
+    return [(f["path"], f["line"], f["column"], f["rule"]) for f in json.loads(out)["findings"]]
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "compose.yaml").write_text(BAD)
+def broken(tmp_path: Path) -> Path:
+    (tmp_path / "compose.yaml").write_text(BROKEN)
     return tmp_path
 
 
-def test_exit_codes_follow_the_fail_level(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(project, "check", monkeypatch=monkeypatch, capsys=capsys)[0] == 1
-    code, out, _ = run(project, "check", "--select", "CL302", monkeypatch=monkeypatch, capsys=capsys)
-    assert code == 0 and "No problems found (1 file checked)." in out
-    (project / "compose.yaml").write_text("services:\n  db:\n    image: postgres:16\n    volumes: ['pg:/var/lib/postgresql/data']\nvolumes:\n  pg: {}\n")
-    assert run(project, "check", monkeypatch=monkeypatch, capsys=capsys)[0] == 1  # a warning fails by default
-    assert run(project, "check", "--fail-level", "error", monkeypatch=monkeypatch, capsys=capsys)[0] == 0
+# -- exit codes -------------------------------------------------------------------------------------
+
+
+def test_exit_codes_follow_the_fail_level(
+    tmp_path: Path,
+    plugins: list[_EntryPoint],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    plugins.append(_EntryPoint("rules", [WarnEachService, NoteEachService]))
+    (tmp_path / "compose.yaml").write_text(CLEAN)
+
+    def code(*args: str) -> int:
+        return run(tmp_path, "check", *args, monkeypatch=monkeypatch, capsys=capsys)[0]
+
+    assert code("--select", "CL1") == 0
+    assert code("--select", "XT801") == 1  # a warning fails by default
+    assert code("--select", "XT801", "--fail-level", "error") == 0
+    assert code("--select", "XT802") == 0  # info does not
+    assert code("--select", "XT802", "--fail-level", "info") == 1
+    (tmp_path / "compose.yaml").write_text(BROKEN)
+    assert code("--select", "CL1", "--fail-level", "error") == 1
 
 
 @pytest.mark.parametrize(
-    "args",
-    [["check", "--no-such-option"], ["check", "missing.yaml"], ["check", "--select", "exposed-databse"], ["bogus"]],
+    ("args", "says"),
+    [
+        (["check", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+        (["check", "missing.yaml"], "missing.yaml: no such file or directory"),
+        (["check", "-f", "missing.yaml"], "missing.yaml: no such file"),
+        (["check", "--select", "duplicate-container-nme"], "did you mean 'duplicate-container-name'?"),
+        (["check", "--ignore", "undefined-refrence"], "did you mean 'undefined-reference'?"),
+        (["check", "--select", "CL9"], "unknown rule 'CL9'"),
+        (["check", "--fail-level", "fatal"], "invalid choice: 'fatal'"),
+        (["check", "--format", "xml"], "invalid choice: 'xml'"),
+        (["check", "-f", "compose.yaml", "compose.yaml"], "either PATH arguments or -f/--file"),
+        (["check", "-p", "My App"], 'invalid project name "My App"'),
+        (["rule", "schema-violaton"], "did you mean 'schema-violation'?"),
+        (["bogus"], "invalid choice: 'bogus'"),
+    ],
 )
-def test_usage_errors_exit_2_with_one_line(project: Path, args: list[str]) -> None:
-    result = subprocess.run([sys.executable, "-m", "composelint", *args], cwd=project, capture_output=True, text=True)
-    assert result.returncode == 2
+def test_usage_errors_exit_2_with_one_line_and_no_traceback(broken: Path, args: list[str], says: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "composelint", *args], cwd=broken, capture_output=True, text=True
+    )
+    assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    if "exposed-databse" in args:
-        assert "did you mean 'exposed-database'?" in result.stderr
+    assert result.stderr.startswith("composelint: error: ") and says in result.stderr
+
+
+# -- rule selection ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("selector", "expected"),
-    [("CL202", {"CL202"}), ("CL1", {"CL112"}), ("exposed-database", {"CL202"}), ("duplicate-container-name,CL202", {"CL112", "CL202"})],
+    ("args", "expected"),
+    [
+        (["--select", "CL104"], {"CL104"}),
+        (["--select", "cl1"], {"CL104", "CL112"}),
+        (["--select", "undefined-reference"], {"CL104"}),
+        (["--select", "duplicate-container-name,CL104"], {"CL104", "CL112"}),
+        (["--select", "CL112", "--select", "CL104"], {"CL104", "CL112"}),
+        (["--select", "CL1", "--ignore", "CL112"], {"CL104"}),
+        (["--select", "CL1", "--ignore", "undefined-reference"], {"CL112"}),
+        (["--select", "CL1", "--ignore", "CL11"], {"CL104"}),  # a prefix: CL110-CL118
+        (["--select", "CL104", "--extend-select", "CL112"], {"CL104", "CL112"}),
+    ],
 )
-def test_select_by_id_prefix_and_name(
-    project: Path, selector: str, expected: set[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_select_and_ignore_by_id_prefix_and_name(
+    broken: Path,
+    args: list[str],
+    expected: set[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _, out, _ = run(project, "check", "--format", "json", "--select", selector, monkeypatch=monkeypatch, capsys=capsys)
-    assert {f["rule"] for f in json.loads(out)["findings"]} == expected
+    _, out, _ = run(broken, "check", "--format", "json", *args, monkeypatch=monkeypatch, capsys=capsys)
+    assert {rule for *_, rule in findings(out)} == expected
 
 
-def test_ignore_and_extend_select(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(project, "check", "--format", "json", "--ignore", "CL2,duplicate-container-name", monkeypatch=monkeypatch, capsys=capsys)
-    assert json.loads(out)["findings"] == []
+def test_a_file_that_cannot_be_read_is_reported_even_when_its_rule_is_not_selected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\n   ports: ['80:80']\n")
+    code, out, _ = run(
+        tmp_path, "check", "--format", "json", "--select", "CL2", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 1 and findings(out) == [("compose.yaml", 4, 4, "CL101")]
+    # Unless the user says so explicitly.
+    code, out, _ = run(
+        tmp_path,
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "CL2",
+        "--ignore",
+        "yaml-syntax",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert code == 0 and findings(out) == []
 
 
-def test_text_report_is_sorted_and_summarised(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(project, "check", monkeypatch=monkeypatch, capsys=capsys)
+# -- schema errors ----------------------------------------------------------------------------------
+
+
+def schema_errors(
+    tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> list[tuple[int, int, str]]:
+    (tmp_path / "compose.yaml").write_text(text)
+    _, out, _ = run(
+        tmp_path, "check", "--format", "json", "--select", "CL103", monkeypatch=monkeypatch, capsys=capsys
+    )
+    return [(f["line"], f["column"], f["message"]) for f in json.loads(out)["findings"]]
+
+
+def test_a_misspelled_top_level_key_is_named_and_pointed_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert schema_errors(tmp_path, "servces:\n  web:\n    image: nginx:1.27\n", monkeypatch, capsys) == [
+        (1, 1, "additional property 'servces' is not allowed at the top level (did you mean 'services'?)")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "services:\n  web:\n    imagee: nginx:1.27\n",
+            (3, 5, "additional property 'imagee' is not allowed in services.web (did you mean 'image'?)"),
+        ),
+        (
+            "services:\n  web:\n    image: nginx:1.27\n    ports: 8080\n",
+            (4, 5, "services.web.ports must be a list, not an integer"),
+        ),
+        (
+            "services:\n  web:\n    image: nginx:1.27\n    environment: true\n",
+            (4, 5, "services.web.environment must be a mapping or a list, not a boolean"),
+        ),
+        (
+            "services:\n  web:\n    image: nginx:1.27\n    depends_on:\n      db: {condition: service_ready}\n  db:\n    image: postgres:16\n",
+            (
+                5,
+                12,
+                "services.web.depends_on.db.condition must be one of service_started, service_healthy, "
+                "service_completed_successfully, not \"service_ready\" (did you mean 'service_healthy'?)",
+            ),
+        ),
+        (
+            # A mapping that fits none of the forms is explained by the mapping form: its unknown key.
+            "services:\n  web:\n    image: nginx:1.27\n    build:\n      contxt: .\n",
+            (
+                5,
+                7,
+                "additional property 'contxt' is not allowed in services.web.build (did you mean 'context'?)",
+            ),
+        ),
+        (
+            "services:\n  web:\n    image: nginx:1.27\n    extends:\n      file: base.yaml\n    logging:\n      options: {}\n      drivr: json-file\n",
+            (
+                8,
+                7,
+                "additional property 'drivr' is not allowed in services.web.logging (did you mean 'driver'?)",
+            ),
+        ),
+    ],
+)
+def test_typical_schema_errors(
+    tmp_path: Path,
+    text: str,
+    expected: tuple[int, int, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert expected in schema_errors(tmp_path, text, monkeypatch, capsys)
+
+
+def test_every_schema_error_of_a_file_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "services:\n"
+        "  web:\n"
+        "    image: [nginx]\n"  # 3: type
+        "    restrat: always\n"  # 4: unknown key
+        "    healthcheck:\n"
+        "      interval: 10\n"  # 6: type
+        "networks:\n"
+        "  back:\n"
+        "    internall: true\n"  # 9: unknown key
+    )
+    found = schema_errors(tmp_path, text, monkeypatch, capsys)
+    assert [(line, column) for line, column, _ in found] == [(3, 5), (4, 5), (6, 7), (9, 5)]
+    assert "did you mean 'restart'?" in found[1][2] and "did you mean 'internal'?" in found[3][2]
+
+
+def test_a_schema_error_in_an_override_points_into_the_override(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "compose.yaml").write_text(CLEAN)
+    (tmp_path / "compose.override.yaml").write_text("services:\n  web:\n    enviroment:\n      A: b\n")
+    _, out, _ = run(
+        tmp_path, "check", "--format", "json", "--select", "CL103", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert findings(out) == [("compose.override.yaml", 3, 5, "CL103")]
+
+
+# -- reports and discovery --------------------------------------------------------------------------
+
+
+def test_text_report(
+    broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(broken, "check", "--select", "CL1", monkeypatch=monkeypatch, capsys=capsys)
     assert out.splitlines() == [
-        "compose.yaml:4:13: CL202 [exposed-database] postgres service db publishes port 5432/tcp on all interfaces "
-        "(host port 5432); bind it to 127.0.0.1 or drop the mapping and reach it over an internal network",
-        'compose.yaml:8:21: CL112 [duplicate-container-name] container_name "db" is already used by service "db"',
+        'compose.yaml:4:16: CL104 [undefined-reference] service "web" refers to undefined network backend',
+        'compose.yaml:8:21: CL112 [duplicate-container-name] container_name "web" is already used by service "web"',
         "Found 2 problems (2 errors) in 1 file checked.",
     ]
-    assert "\033[" not in out  # not a TTY: no colour
 
 
-def test_json_report_contract(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "sub").mkdir()
-    (project / "sub" / "docker-compose.yml").write_text(BAD)
-    _, out, _ = run(project, "check", "--format", "json", "sub", monkeypatch=monkeypatch, capsys=capsys)
+def test_json_paths_are_relative_to_the_working_directory(
+    broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (broken / "sub").mkdir()
+    _, out, _ = run(
+        broken / "sub",
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "CL1",
+        "..",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     report = json.loads(out)
-    assert set(report) >= {"version", "findings", "summary"}
-    first = report["findings"][0]
-    assert set(first) == {"rule", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "service"}
-    assert first["path"] == "sub/docker-compose.yml"
-    assert (first["rule"], first["name"], first["severity"], first["service"]) == ("CL202", "exposed-database", "error", "db")
-    assert report["summary"]["error"] == 2 and report["summary"]["files"] == 1
+    assert {f["path"] for f in report["findings"]} == {"../compose.yaml"}
+    assert report["findings"][0]["service"] == "web" and report["summary"]["files"] == 1
 
 
-def test_directory_discovery_groups_projects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\n")
-    # The port is only in the override: linted together, the override's finding appears.
-    (tmp_path / "app" / "compose.override.yaml").write_text("services:\n  db:\n    image: redis:7\n    ports: ['6379:6379']\n")
-    (tmp_path / "app" / "docker-compose.prod.yml").write_text("services:\n  web:\n    networks: [edge]\n")
+def test_directory_discovery_lints_each_project_as_compose_loads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\nnetworks:\n  edge: {}\n")
+    # Alone, the override would join an undefined network; with its base it does not.
+    (app / "compose.override.yaml").write_text("services:\n  web:\n    networks: [edge]\n")
+    # The prod variant is linted on the base: its container name clashes with nothing there...
+    (app / "docker-compose.prod.yml").write_text(
+        "services:\n  api:\n    image: example/api:1\n    networks: [edge]\n    container_name: api\n  jobs:\n    image: example/jobs:1\n    container_name: api\n"
+    )
     for skipped in (".git", "node_modules"):
         (tmp_path / skipped).mkdir()
-        (tmp_path / skipped / "compose.yaml").write_text(BAD)
-    _, out, _ = run(tmp_path, "check", "--format", "json", ".", monkeypatch=monkeypatch, capsys=capsys)
-    found = {(f["path"], f["rule"]) for f in json.loads(out)["findings"]}
-    assert found == {("app/compose.override.yaml", "CL202"), ("app/docker-compose.prod.yml", "CL104")}
-    # An override file given alone is linted with its base (the prod file is not involved).
-    _, out, _ = run(tmp_path, "check", "--format", "json", "app/compose.override.yaml", monkeypatch=monkeypatch, capsys=capsys)
-    assert {(f["path"], f["rule"]) for f in json.loads(out)["findings"]} == {("app/compose.override.yaml", "CL202")}
+        (tmp_path / skipped / "compose.yaml").write_text("services: [\n")
+    _, out, _ = run(
+        tmp_path, "check", "--format", "json", "--select", "CL1", ".", monkeypatch=monkeypatch, capsys=capsys
+    )
+    # ...but with itself: one finding, in the prod file; nothing from the skipped directories.
+    assert findings(out) == [("app/docker-compose.prod.yml", 8, 21, "CL112")]
+    code, out, _ = run(
+        tmp_path,
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "CL1",
+        "app/compose.override.yaml",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert code == 0 and findings(out) == []  # the override named alone is linted with its base
 
 
-def test_without_paths_the_project_is_found_as_compose_finds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "docker-compose.yml").write_text(BAD)
-    (tmp_path / "deep" / "er").mkdir(parents=True)
-    code, out, _ = run(tmp_path / "deep" / "er", "check", "--format", "json", monkeypatch=monkeypatch, capsys=capsys)
-    assert code == 1 and json.loads(out)["findings"][0]["path"] == "../../docker-compose.yml"
-    empty = tmp_path / "nothing"
-    empty.mkdir()
-    monkeypatch.setenv("COMPOSE_FILE", str(empty / "absent.yaml"))
-    assert run(empty, "check", monkeypatch=monkeypatch, capsys=capsys)[0] == 2
+def test_without_paths_the_project_is_found_as_compose_finds_it(
+    broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = broken / "src" / "pkg"
+    deep.mkdir(parents=True)
+    code, out, _ = run(
+        deep, "check", "--format", "json", "--select", "CL1", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 1 and {path for path, *_ in findings(out)} == {"../../compose.yaml"}
+    (broken / "clean.yaml").write_text(CLEAN)
+    monkeypatch.setenv("COMPOSE_FILE", "clean.yaml")
+    assert run(broken, "check", "--select", "CL1", monkeypatch=monkeypatch, capsys=capsys)[0] == 0
+    monkeypatch.setenv("COMPOSE_FILE", "absent.yaml")
+    code, _, err = run(broken, "check", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "absent.yaml, which does not exist" in err
 
 
-def test_explicit_files_merge_like_compose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "a.yml").write_text("services:\n  web:\n    image: nginx:1.27\n    ports: ['8080:80']\n")
-    (tmp_path / "b.yml").write_text("services:\n  api:\n    image: example/api:1\n    ports: ['8080:3000']\n")
-    _, out, _ = run(tmp_path, "check", "--format", "json", "-f", "a.yml", "-f", "b.yml", monkeypatch=monkeypatch, capsys=capsys)
-    assert [(f["path"], f["rule"]) for f in json.loads(out)["findings"]] == [("b.yml", "CL203")]
+def test_explicit_files_merge_like_compose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.yml").write_text(
+        "services:\n  web:\n    image: nginx:1.27\n    container_name: web\nnetworks:\n  edge: {}\n"
+    )
+    (tmp_path / "b.yml").write_text(
+        "services:\n  api:\n    image: example/api:1\n    networks: [edge]\n    container_name: web\n"
+    )
+    _, out, _ = run(
+        tmp_path,
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "CL1",
+        "-f",
+        "a.yml",
+        "-f",
+        "b.yml",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert findings(out) == [("b.yml", 5, 21, "CL112")]
 
 
-def test_jobs_do_not_change_the_report(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_jobs_do_not_change_the_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     if not corpus.is_dir():
         pytest.skip("the shared corpus is not available")
-    outputs = [run(corpus, "check", "--format", "json", "--jobs", jobs, ".", monkeypatch=monkeypatch, capsys=capsys)[1] for jobs in ("1", "4")]
+    outputs = []
+    for jobs in ("1", "4"):
+        _, out, _ = run(
+            corpus, "check", "--format", "json", "--jobs", jobs, ".", monkeypatch=monkeypatch, capsys=capsys
+        )
+        outputs.append(out)
+    assert json.loads(outputs[0])["summary"]["findings"] > 0
     assert outputs[0] == outputs[1]
+
+
+# -- rules and plugins ------------------------------------------------------------------------------
+
+
+def test_rules_lists_every_rule_and_rule_prints_its_page(
+    tmp_path: Path,
+    plugins: list[_EntryPoint],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    plugins.append(_EntryPoint("rules", [WarnEachService]))
+    plugins.append(_EntryPoint("broken", ImportError("no module named composelint_extra")))
+    code, out, err = run(tmp_path, "rules", monkeypatch=monkeypatch, capsys=capsys)
+    rows = {line.split()[0]: line.split()[1:4] for line in out.splitlines()[1:]}
+    assert code == 0 and out.split()[:3] == ["ID", "NAME", "FAMILY"]
+    assert rows["CL103"] == ["schema-violation", "validity", "error"]
+    assert rows["XT801"][0] == "warn-each-service"
+    assert "plugin broken = tests.plugins:broken not loaded: ImportError" in err
+    code, out, _ = run(tmp_path, "rule", "undefined-reference", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and out.startswith("# CL104 `undefined-reference`") and "## Use instead" in out
+    assert run(tmp_path, "rule", "cl104", monkeypatch=monkeypatch, capsys=capsys)[1] == out
+
+
+def test_a_third_party_rule_runs_and_a_broken_plugin_is_a_warning(
+    tmp_path: Path,
+    plugins: list[_EntryPoint],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    plugins.append(_EntryPoint("rules", WarnEachService))
+    plugins.append(_EntryPoint("broken", ImportError("no module named composelint_extra")))
+    plugins.append(
+        _EntryPoint("clash", [type("Clash", (WarnEachService,), {"id": "CL104", "name": "my-own"})])
+    )
+    (tmp_path / "compose.yaml").write_text(CLEAN)
+    code, out, err = run(
+        tmp_path,
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "warn-each-service",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert code == 1 and findings(out) == [("compose.yaml", 2, 3, "XT801")]
+    assert err.splitlines() == [
+        "composelint: warning: plugin broken = tests.plugins:broken not loaded: ImportError: no module named composelint_extra",
+        "composelint: warning: plugin clash = tests.plugins:clash not loaded: rule CL104 [my-own]: CL104 is already taken by another rule",
+    ]
 
 
 def test_version_and_help_do_not_import_heavy_modules() -> None:

@@ -11,7 +11,9 @@ from composelint.model import build_project
 
 def graph_of(tmp_path: Path, text: str) -> ProjectGraph:
     (tmp_path / "compose.yaml").write_text(text)
-    project = build_project(load_project(LoadOptions(files=(str(tmp_path / "compose.yaml"),), environ={}, cwd=str(tmp_path))))
+    project = build_project(
+        load_project(LoadOptions(files=(str(tmp_path / "compose.yaml"),), environ={}, cwd=str(tmp_path)))
+    )
     assert project is not None
     return ProjectGraph(project)
 
@@ -82,9 +84,30 @@ def test_graph_edges_cover_ports_mounts_dependencies_and_egress(tmp_path: Path) 
     kinds = {(a, b, d["kind"]) for a, b, d in graph.edges(data=True)}
     assert (WORLD, service_node("proxy"), "publishes") in kinds
     assert (HOST, service_node("proxy"), "publishes") in kinds
-    assert sum(1 for a, b, k in kinds if a == WORLD and k == "publishes") == 1  # the loopback port is host-only
+    # The loopback port is published to the host only.
+    assert sum(1 for a, b, k in kinds if a == WORLD and k == "publishes") == 1
     assert (service_node("app"), service_node("db"), "depends_on") in kinds
     assert (service_node("sidecar"), service_node("app"), "shares_namespace") in kinds
     assert (("network", "front"), WORLD, "egress") in kinds
     assert (("network", "back"), WORLD, "egress") not in kinds  # internal
     assert (service_node("exporter"), HOST, "host_network") in kinds
+
+
+def test_services_without_networks_share_the_default_network(tmp_path: Path) -> None:
+    graph = graph_of(
+        tmp_path,
+        "services:\n  web:\n    image: nginx\n  db:\n    image: postgres\n  off:\n    image: tool\n    network_mode: none\n",
+    )
+    assert graph.reachable("web", "db") and graph.who_reaches("db") == ["web"]
+    link = graph.path("web", "db")
+    assert link is not None and link.describe() == "network default"
+    assert graph.who_reaches("off") == [] and not graph.reachable("off", "web")
+
+
+def test_dependents_and_ports_through_a_shared_namespace(tmp_path: Path) -> None:
+    graph = graph_of(tmp_path, STACK)
+    assert graph.dependents("db") == ["app"]
+    assert graph.dependents("app") == ["sidecar"]  # network_mode: service:app implies a dependency
+    assert graph.namespace_owner("sidecar") == "app" and graph.network_mode("sidecar") is None
+    assert [p.target for p in graph.published_ports("proxy")] == [443, 8080]
+    assert [p.target for p in graph.exposed_to_world("proxy")] == [443]

@@ -1,8 +1,16 @@
 """Every rule ships a violating and a clean fixture, and a snapshot of its text output.
 
-``tests/fixtures/<ID>/bad.yaml`` (or a ``bad/`` directory holding a whole project) must produce
-exactly the findings in ``bad.expected.txt``, positions included; ``good.yaml`` (or ``good/``) must
-produce none for that rule. An optional ``args.txt`` adds command-line arguments (one per line).
+In ``tests/fixtures/<ID>/``:
+
+- ``bad.yaml`` or a ``bad/`` directory holding a whole project, plus any number of further cases
+  ``bad-<case>.yaml`` / ``bad-<case>/`` (one per sub-case the rule knows, when they cannot share a
+  file: a load error hides the rest of a file, a profile must be active...). Each case must produce at
+  least one finding of the rule; together they must produce exactly ``bad.expected.txt``, positions
+  included, cases in name order.
+- ``good.yaml`` or ``good/``, plus optional ``good-<case>.yaml`` / ``good-<case>/``: no finding of the rule.
+- ``args.txt``: command-line arguments for every case, one per line; ``<case>.args.txt`` adds some for
+  one case (``bad-profile.args.txt`` for ``bad-profile.yaml``).
+
 Run with ``UPDATE_SNAPSHOTS=1`` to rewrite the snapshots after a deliberate change, then review the diff.
 """
 
@@ -17,53 +25,100 @@ from composelint.cli import main
 from composelint.registry import Registry
 from composelint.rule import Rule
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 # Rules whose violation cannot come from a compose file, each tested elsewhere.
 WITHOUT_FIXTURES = {
     "CL100": "a rule crash; tests/test_engine.py makes a rule crash on purpose",
 }
-RULES = [r for r in Registry.default(with_plugins=False).rules]
+RULES = [r for r in Registry.default(with_plugins=False).rules if r.id not in WITHOUT_FIXTURES]
 
 
-def _case(rule_id: str, kind: str) -> Path:
+def _cases(rule_id: str, kind: str) -> list[Path]:
+    """The fixture cases of one kind ("bad" or "good"), main case first, then the others by name."""
     directory = FIXTURES / rule_id
-    for candidate in (directory / kind, directory / f"{kind}.yaml"):
-        if candidate.exists():
-            return candidate
-    raise AssertionError(f"missing fixture tests/fixtures/{rule_id}/{kind}.yaml (or {kind}/)")
+    main_cases = [c for c in (directory / kind, directory / f"{kind}.yaml") if c.exists()]
+    if not main_cases:
+        raise AssertionError(f"missing fixture tests/fixtures/{rule_id}/{kind}.yaml (or {kind}/)")
+    others = sorted(path for path in directory.glob(f"{kind}-*") if path.is_dir() or path.suffix == ".yaml")
+    return main_cases + others
 
 
-def _run(
-    rule_id: str, target: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> str:
-    monkeypatch.chdir(target.parent)
-    extra_file = target.parent / "args.txt"
-    extra = extra_file.read_text().split() if extra_file.exists() else []
-    main(["check", "--select", rule_id, "--format", "text", "--no-color", "--jobs", "1", *extra, target.name])
-    out = capsys.readouterr().out
-    return out
+def _arguments(case: Path) -> list[str]:
+    arguments: list[str] = []
+    stem = case.name.removesuffix(".yaml")
+    for args_file in (case.parent / "args.txt", case.parent / f"{stem}.args.txt"):
+        if args_file.exists():
+            arguments.extend(line.strip() for line in args_file.read_text().splitlines() if line.strip())
+    return arguments
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.id not in WITHOUT_FIXTURES], ids=lambda r: r.id)
+def _findings(
+    rule_id: str, case: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[str], str]:
+    """The text report lines of ``rule_id`` for one case, and the whole output."""
+    monkeypatch.chdir(case.parent)
+    main(
+        [
+            "check",
+            "--select",
+            rule_id,
+            "--format",
+            "text",
+            "--no-color",
+            "--jobs",
+            "1",
+            *_arguments(case),
+            case.name,
+        ]
+    )
+    # Absolute paths in messages would tie snapshots to one checkout.
+    output = capsys.readouterr().out.replace(str(ROOT), "<repo>")
+    return [line for line in output.splitlines() if f" {rule_id} [" in line], output
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_bad_fixture_matches_snapshot(
     rule: type[Rule], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bad = _case(rule.id, "bad")
-    output = _run(rule.id, bad, capsys, monkeypatch)
-    lines = [line for line in output.splitlines() if f" {rule.id} [" in line]
-    assert lines, f"{rule.id} found nothing in its bad fixture:\n{output}"
-    snapshot = bad.parent / "bad.expected.txt"
+    lines: list[str] = []
+    for case in _cases(rule.id, "bad"):
+        found, output = _findings(rule.id, case, capsys, monkeypatch)
+        assert found, f"{rule.id} found nothing in tests/fixtures/{rule.id}/{case.name}:\n{output}"
+        lines.extend(found)
+    snapshot = FIXTURES / rule.id / "bad.expected.txt"
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         snapshot.write_text("\n".join(lines) + "\n")
     assert snapshot.exists(), f"missing snapshot {snapshot}; run with UPDATE_SNAPSHOTS=1 and review it"
     assert "\n".join(lines) + "\n" == snapshot.read_text()
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.id not in WITHOUT_FIXTURES], ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_good_fixture_is_clean(
     rule: type[Rule], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    good = _case(rule.id, "good")
-    output = _run(rule.id, good, capsys, monkeypatch)
-    assert f" {rule.id} [" not in output, output
-    assert "No problems found" in output
+    for case in _cases(rule.id, "good"):
+        found, output = _findings(rule.id, case, capsys, monkeypatch)
+        assert not found, f"tests/fixtures/{rule.id}/{case.name}:\n{output}"
+        assert "No problems found" in output, f"tests/fixtures/{rule.id}/{case.name}:\n{output}"
+
+
+def test_every_fixture_file_belongs_to_a_case() -> None:
+    """A misnamed case (``bad_profile.yaml``, ``bad-x.yml``) would silently never run."""
+    known = {r.id for r in RULES}
+    strays = []
+    for directory in FIXTURES.iterdir():
+        if directory.name not in known:
+            if directory.is_dir() and directory.name not in WITHOUT_FIXTURES:
+                strays.append(f"{directory.name}/ (no such rule)")
+            continue
+        for path in directory.iterdir():
+            name = path.name
+            if name in ("args.txt", "bad.expected.txt") or name.endswith(".args.txt"):
+                continue
+            is_case = name in ("bad", "good", "bad.yaml", "good.yaml") or (
+                name.startswith(("bad-", "good-")) and (path.is_dir() or name.endswith(".yaml"))
+            )
+            if not is_case:
+                strays.append(f"{directory.name}/{name}")
+    assert not strays, f"fixture files that no case uses: {strays}"

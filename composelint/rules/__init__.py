@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from composelint.rule import Rule
-from composelint.suppress import UnusedSuppression
 from composelint.rules import hygiene, operations, security, style, topology, validity
+from composelint.suppress import UnusedSuppression
 
 BUILTIN_RULES: tuple[type[Rule], ...] = (
     *validity.RULES,

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections import deque
+from collections.abc import Iterator, Mapping
+
+import networkx as nx
 
 from composelint.finding import Severity, Violation
 from composelint.model import Service
 from composelint.rule import Context, Rule
+from composelint.span import Span
 from composelint.specs import is_valid_ip
+from composelint.tree import IStr, YMap
 
 
 class InternalError(Rule):
     """A rule crashed while checking this project.
 
     ## What it does
-    Reports that one of composelint's rules (or a plugin rule) failed with an unexpected error. The
-    other rules still ran; their findings are complete.
+    Reports that one of composelint's rules (or a plugin rule) failed with an unexpected error; the
+    other rules still ran and their findings are complete. Also reports a failure to load the
+    project itself, which leaves nothing else to check.
 
     ## Why is this bad?
     The crashed rule could not check your project, so a problem it looks for may be missing from the
@@ -34,9 +41,8 @@ class InternalError(Rule):
     name = "internal-error"
     severity = Severity.ERROR
     summary = "A rule crashed while checking the project"
-
-    def check(self, ctx: Context) -> Iterator[Violation]:
-        return iter(())  # emitted by the engine
+    # Rule crashes are stamped by the engine; loader crashes arrive as load errors of this kind.
+    load_error_kinds = ("internal-error",)
 
 
 class YamlSyntax(Rule):
@@ -44,8 +50,8 @@ class YamlSyntax(Rule):
 
     ## What it does
     Reports YAML syntax errors (bad indentation, tabs, unclosed quotes or brackets), invalid UTF-8,
-    non-string mapping keys, unknown tags and a top level that is not a mapping, at the line and
-    column where the parser stopped.
+    non-string mapping keys, values that do not fit their explicit tag (`!!bool maybe`) and a top
+    level that is not a mapping, at the line and column where the parser stopped.
 
     ## Why is this bad?
     Docker Compose refuses the file, so nothing in it runs; no other rule can check it either.
@@ -78,8 +84,9 @@ class DuplicateKey(Rule):
     """A mapping defines the same key twice.
 
     ## What it does
-    Reports every key written twice in the same mapping, at the second occurrence, naming the line of
-    the first.
+    Reports a key written twice in the same mapping, at the second occurrence, naming the line of
+    the first. As in Docker Compose, reading the file stops there: a second duplicate shows once the
+    first is fixed.
 
     ## Why is this bad?
     Docker Compose rejects the file (`mapping key "image" already defined at line 3`). Many YAML
@@ -146,9 +153,9 @@ class UndefinedReference(Rule):
     """A service refers to a network, volume, secret, config or service that does not exist.
 
     ## What it does
-    Checks every reference a service makes: networks it joins, named volumes it mounts, secrets and
-    configs it uses, services in `depends_on`, `links`, `volumes_from`, `extends` and
-    `network_mode: service:`/`ipc`/`pid: service:`.
+    Checks every reference a service makes: networks it joins, named volumes it mounts, secrets,
+    configs, build secrets and models it uses, services in `depends_on`, `links`, `volumes_from`,
+    `extends`, `network_mode: service:`/`ipc`/`pid: service:` and `build.additional_contexts`.
 
     ## Why is this bad?
     Docker Compose refuses the project (`service "web" refers to undefined network backend`). A
@@ -205,21 +212,14 @@ class UndefinedReference(Rule):
                         f'service "{service.name}" refers to undefined volume {mount.source}{hint}',
                         service.name,
                     )
-            for key, kind, declared in (
-                ("secrets", "secret", project.secrets),
-                ("configs", "config", project.configs),
+            for path, kind, declared in (
+                (("secrets",), "secret", project.secrets),
+                (("configs",), "config", project.configs),
+                (("build", "secrets"), "build secret", project.secrets),
             ):
-                entries = service.config.get(key)
-                if isinstance(entries, list):
-                    for index, entry in enumerate(entries):
-                        source = entry.get("source") if isinstance(entry, dict) else None
-                        if isinstance(source, str) and source not in declared:
-                            span = service.value_span(key, index) or service.span
-                            yield Violation(
-                                span,
-                                f'service "{service.name}" refers to undefined {kind} {source}',
-                                service.name,
-                            )
+                yield from _undefined_sources(service, path, kind, declared)
+            yield from _undefined_models(service, ctx.project.model.get("models"))
+            yield from _unknown_context_services(service, services)
             for dependency in service.depends_on:
                 target = dependency.service
                 if target in services or target in disabled:
@@ -233,13 +233,65 @@ class UndefinedReference(Rule):
                 yield Violation(dependency.span, message, service.name)
 
 
+def _undefined_sources(
+    service: Service, path: tuple[str, ...], kind: str, declared: Mapping[str, object]
+) -> Iterator[Violation]:
+    """Secrets and configs (long or short syntax) that the top level does not declare."""
+    node: object = service.config
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    if not isinstance(node, list):
+        return
+    for index, entry in enumerate(node):
+        source = entry.get("source") if isinstance(entry, dict) else entry
+        if isinstance(source, str) and source not in declared:
+            yield Violation(
+                service.value_span(*path, index) or service.span,
+                f'service "{service.name}" refers to undefined {kind} {source}',
+                service.name,
+            )
+
+
+def _undefined_models(service: Service, declared: object) -> Iterator[Violation]:
+    models = service.config.get("models")
+    if not isinstance(models, YMap):
+        return
+    for model in models:
+        if not isinstance(declared, dict) or model not in declared:
+            yield Violation(
+                models.key_span(model),
+                f'service "{service.name}" refers to undefined model {model}',
+                service.name,
+            )
+
+
+def _unknown_context_services(service: Service, services: Mapping[str, Service]) -> Iterator[Violation]:
+    """`additional_contexts: {base: service:other}` needs a service named other."""
+    for name, target, span in _context_services(service):
+        if target not in services:
+            yield Violation(
+                span,
+                f'service "{service.name}" declares unknown service "{target}" as additional context {name}',
+                service.name,
+            )
+
+
+def _context_services(service: Service) -> Iterator[tuple[str, str, Span]]:
+    build = service.config.get("build")
+    contexts = build.get("additional_contexts") if isinstance(build, YMap) else None
+    if isinstance(contexts, YMap):
+        for name, value, _, value_span in contexts.items_with_spans():
+            if isinstance(value, str) and value.startswith("service:"):
+                yield name, value[len("service:") :], value_span
+
+
 class DependencyCycle(Rule):
     """Services depend on each other in a cycle.
 
     ## What it does
     Finds cycles among `depends_on`, `links`, `volumes_from` and `network_mode: service:`
-    dependencies (and circular `extends` chains), and reports each cycle once, naming every service
-    in it.
+    dependencies (and circular `extends` chains). Each group of services that depend on each other is
+    reported once, with its shortest cycle from the first service by name.
 
     ## Why is this bad?
     Docker Compose cannot decide which service to start first and refuses the project
@@ -276,16 +328,40 @@ class DependencyCycle(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         yield from super().check(ctx)
         services = ctx.project.services
-        for cycle in ctx.graph.dependency_cycles():
-            start = min(cycle)
-            index = cycle.index(start)
-            ordered = cycle[index:] + cycle[:index]
-            first, second = ordered[0], ordered[1 % len(ordered)]
-            span = next(
-                (d.span for d in services[first].depends_on if d.service == second), services[first].span
-            )
-            chain = " -> ".join([*ordered, ordered[0]])
-            yield Violation(span, f"dependency cycle detected: {chain}", first)
+        successors = {
+            name: sorted({d.service for d in service.depends_on if d.service in services})
+            for name, service in services.items()
+        }
+        # One cycle per strongly connected component, not every simple cycle: their number grows
+        # exponentially (a 14-service file where all depend on all has billions).
+        graph = nx.DiGraph([(name, target) for name, targets in successors.items() for target in targets])
+        for component in nx.strongly_connected_components(graph):
+            start = min(component)
+            if len(component) == 1 and start not in successors[start]:
+                continue
+            cycle = _shortest_cycle(start, successors, component)
+            second = cycle[1 % len(cycle)]
+            span = next(d.span for d in services[start].depends_on if d.service == second)
+            chain = " -> ".join([*cycle, start])
+            yield Violation(span, f"dependency cycle detected: {chain}", start)
+
+
+def _shortest_cycle(start: str, successors: Mapping[str, list[str]], within: set[str]) -> list[str]:
+    """The shortest cycle from ``start`` back to it inside one strongly connected component."""
+    previous: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for target in successors[node]:
+            if target == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(previous[path[-1]])
+                return path[::-1]
+            if target in within and target not in previous:
+                previous[target] = node
+                queue.append(target)
+    raise AssertionError(f"{start} is in a cycle by construction")
 
 
 class MissingRequiredVariable(Rule):
@@ -369,20 +445,20 @@ class InvalidVolumeSpec(Rule):
     """A volume mount Docker Compose cannot parse or would refuse.
 
     ## What it does
-    Checks short volume syntax (too many colons, empty sections), bind mounts without a source, and
-    two mounts (volumes or tmpfs) on the same container path.
+    Checks short volume syntax (too many colons, empty sections, often from an unset variable), bind
+    mounts without a source, and volumes on a container path a `tmpfs` already mounts.
 
     ## Why is this bad?
-    Docker Compose refuses the project (`target /data already mounted as services.web.volumes[0]`).
+    Docker Compose refuses the project (`services.web.volumes[0]: target /data already mounted as
+    services.web.tmpfs[0]`).
 
     ## Example
     ```yaml
     services:
       web:
         image: nginx:1.27
-        volumes: ["./html:/usr/share/nginx/html", "static:/usr/share/nginx/html"]
-    volumes:
-      static: {}
+        tmpfs: [/usr/share/nginx/html]
+        volumes: ["./html:/usr/share/nginx/html"]
     ```
 
     ## Use instead
@@ -418,8 +494,10 @@ class InvalidVolumeSpec(Rule):
                                 service.name,
                             )
                         mounted.setdefault(path, where)
-            for index, mount in enumerate(service.mounts):
-                where = f"services.{service.name}.volumes[{index}]"
+            # No list index for volumes: entries with a broken short syntax are already dropped, so
+            # the index would not match the file; the finding's position says which entry it is.
+            for mount in service.mounts:
+                where = f"services.{service.name}.volumes"
                 if mount.type == "bind" and not mount.source:
                     yield Violation(
                         mount.span,
@@ -432,7 +510,7 @@ class InvalidVolumeSpec(Rule):
                         f"{where}: target {mount.target} already mounted as {mounted[mount.target]}",
                         service.name,
                     )
-                mounted.setdefault(mount.target, where)
+                mounted.setdefault(mount.target, f"the volume on line {mount.span.line}")
 
 
 class NetworkModeWithNetworks(Rule):
@@ -471,7 +549,8 @@ class NetworkModeWithNetworks(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for service in ctx.project.services.values():
-            if service.network_mode is not None and service.networks:
+            # An empty network_mode (an unset variable) is no network_mode for Compose.
+            if service.network_mode and service.networks:
                 span = service.key_span("networks") or service.span
                 yield Violation(
                     span,
@@ -593,7 +672,7 @@ class ContainerNameWithReplicas(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for service in ctx.project.services.values():
-            if service.container_name is None:
+            if not service.container_name:
                 continue
             scale = service.config.get("scale")
             deploy = service.config.get("deploy")
@@ -806,10 +885,17 @@ class LimitExceeded(Rule):
 
     ## Example
     ```yaml
+    # Each level repeats the previous one nine times: 9^6 = 531,441 strings from six lines.
     x-a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
     x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
     x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-    # ... nine levels: a billion strings
+    x-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+    x-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+    x-f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+    services:
+      app:
+        image: example/app:2.1
+        command: *f
     ```
 
     ## Use instead
@@ -828,10 +914,11 @@ class InvalidConfig(Rule):
 
     ## What it does
     Reports the remaining checks Docker Compose makes when it loads a project: a service with
-    neither `image` nor `build`, conflicting values (`cpus` vs `deploy.resources.limits.cpus`,
-    `scale` vs `deploy.replicas`), an invalid `healthcheck.test`, a secret without `file` or
-    `environment`, an external volume with a driver, values that cannot be cast to their type
-    (`privileged: maybe`), an `include` conflict, an empty file.
+    neither `image` nor `build`, conflicting values (`cpus`, `mem_limit`, `mem_reservation` or
+    `pids_limit` vs `deploy.resources`, `scale` vs `deploy.replicas`), an invalid `healthcheck.test`,
+    a `develop.watch` rule without `target`, a build context from a service that is not built, a
+    secret without `file` or `environment`, an external volume with a driver, values that cannot be
+    cast to their type (`privileged: maybe`), an `include` conflict, an empty file.
 
     ## Why is this bad?
     `docker compose up` fails on it.
@@ -864,9 +951,15 @@ class InvalidConfig(Rule):
         for service in project.services.values():
             config = service.config
             if not service.image and not service.has_build and "provider" not in config:
+                image = config.get("image")
+                unset = (
+                    f" (image is written {image.template!r}; {', '.join(image.unset)} unset)"
+                    if isinstance(image, IStr) and image.unset
+                    else ""
+                )
                 yield Violation(
-                    service.span,
-                    f'service "{service.name}" has neither an image nor a build context specified',
+                    service.value_span("image") or service.span,
+                    f'service "{service.name}" has neither an image nor a build context specified{unset}',
                     service.name,
                 )
             build = config.get("build")
@@ -886,6 +979,16 @@ class InvalidConfig(Rule):
                     span, 'healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"', service.name
                 )
             yield from _conflicting_limits(service)
+            yield from _watch_without_target(service)
+            for context, target, span in _context_services(service):
+                other = project.services.get(target)
+                if other is not None and not other.has_build:
+                    yield Violation(
+                        span,
+                        f'service "{service.name}" declares non-buildable service "{target}" as additional '
+                        f"context {context}",
+                        service.name,
+                    )
         for name, secret in project.secrets.items():
             if not secret.external and not secret.file and "environment" not in secret.config:
                 yield Violation(secret.span, f'secret "{name}" must declare either `file` or `environment`')
@@ -911,26 +1014,48 @@ def _conflicting_limits(service: Service) -> Iterator[Violation]:
             service.name,
         )
     resources = deploy.get("resources") if isinstance(deploy, dict) else None
-    limits = resources.get("limits") if isinstance(resources, dict) else None
-    if isinstance(limits, dict):
-        for key, limit_key in (("cpus", "cpus"), ("pids_limit", "pids")):
-            own, limit = config.get(key), limits.get(limit_key)
-            if (
-                _number(own) not in (None, 0)
-                and _number(limit) is not None
-                and _number(own) != _number(limit)
-            ):
-                yield Violation(
-                    service.value_span(key) or service.span,
-                    f"services.{service.name}: can't set distinct values on '{key}' and "
-                    f"'deploy.resources.limits.{limit_key}'",
-                    service.name,
-                )
+    for key, section, limit_key, parse in (
+        ("cpus", "limits", "cpus", _number),
+        ("mem_limit", "limits", "memory", _bytes),
+        ("mem_reservation", "reservations", "memory", _bytes),
+        ("pids_limit", "limits", "pids", _number),
+    ):
+        limits = resources.get(section) if isinstance(resources, dict) else None
+        own = parse(config.get(key))
+        # As in Compose, a limit missing from a `limits:` mapping counts as 0, and differs.
+        if not isinstance(limits, dict) or not own:
+            continue
+        limit = parse(limits.get(limit_key)) if limit_key in limits else 0
+        if limit is not None and own != limit:
+            yield Violation(
+                service.value_span(key) or service.span,
+                f"services.{service.name}: can't set distinct values on '{key}' and "
+                f"'deploy.resources.{section}.{limit_key}'",
+                service.name,
+            )
     for value, path in ((scale, ("scale",)), (replicas, ("deploy", "replicas"))):
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             yield Violation(
                 service.value_span(*path) or service.span,
                 f"services.{service.name}.{'.'.join(path)}: must be greater than or equal to 0",
+                service.name,
+            )
+
+
+def _watch_without_target(service: Service) -> Iterator[Violation]:
+    develop = service.config.get("develop")
+    watch = develop.get("watch") if isinstance(develop, dict) else None
+    if not isinstance(watch, list):
+        return
+    for index, rule in enumerate(watch):
+        if (
+            isinstance(rule, dict)
+            and not rule.get("target")
+            and rule.get("action") not in ("rebuild", "restart")
+        ):
+            yield Violation(
+                service.value_span("develop", "watch", index) or service.span,
+                f"services.{service.name}.develop.watch: target is required for non-rebuild actions",
                 service.name,
             )
 
@@ -946,6 +1071,22 @@ def _number(value: object) -> float | None:
         except ValueError:
             return None
     return None
+
+
+_BYTE_SIZE = re.compile(r"(\d+(?:\.\d+)*) ?([kmgtp])?i?b?", re.IGNORECASE)
+
+
+def _bytes(value: object) -> float | None:
+    """A memory size as Docker reads it (go-units RAMInBytes: binary multiples, "512m", "1.5GiB")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return float(value)
+    match = _BYTE_SIZE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    exponent = " kmgtp".index(match.group(2).lower()) if match.group(2) else 0
+    return float(int(float(match.group(1)) * 1024**exponent))
 
 
 RULES: tuple[type[Rule], ...] = (
