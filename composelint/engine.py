@@ -236,8 +236,20 @@ def without_per_file_ignores(
     return [f for f in findings if f.rule_id not in ignored[f.path]]
 
 
-def _lint_in_worker(args: tuple[ProjectSpec, Settings, RunOptions]) -> ProjectResult:
-    return lint_project(*args)
+# What every task of a worker process shares, set once when the process starts: the settings and
+# options cross the process boundary once per worker, and the registry is built once, not per project.
+_worker_run: tuple[Settings, RunOptions, Registry] | None = None
+
+
+def _start_worker(settings: Settings, options: RunOptions) -> None:
+    global _worker_run
+    _worker_run = (settings, options, Registry.default())
+
+
+def _lint_in_worker(spec: ProjectSpec) -> ProjectResult:
+    assert _worker_run is not None, "_start_worker runs first in every worker"
+    settings, options, registry = _worker_run
+    return lint_project(spec, settings, options, registry)
 
 
 def lint(
@@ -248,8 +260,8 @@ def lint(
         from concurrent.futures import ProcessPoolExecutor
 
         chunk = max(1, len(specs) // (jobs * 8))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(_lint_in_worker, [(s, settings, options) for s in specs], chunksize=chunk))
+        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings, options)) as pool:
+            return list(pool.map(_lint_in_worker, specs, chunksize=chunk))
     registry = Registry.default()
     return [lint_project(spec, settings, options, registry) for spec in specs]
 

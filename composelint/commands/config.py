@@ -46,7 +46,7 @@ def spec_for(args: argparse.Namespace, cwd: str) -> ProjectSpec:
 def _used_resources(services: dict[str, Any], kind: str) -> set[str]:
     used: set[str] = set()
     for service in services.values():
-        if kind in ("networks", "models"):
+        if kind == "networks":
             used.update((service.get(kind) or {}).keys())
         elif kind == "volumes":
             used.update(
@@ -70,7 +70,8 @@ def compose_config(model: YMap) -> dict[str, Any]:
     data = plain(model)
     services = {name: _service(svc) for name, svc in sorted((data.get("services") or {}).items())}
     out: dict[str, Any] = {"name": data.get("name")}
-    for kind in ("networks", "volumes", "secrets", "configs", "models"):
+    # Top-level models are left out too: Compose 2.40 prunes them even when a service uses them.
+    for kind in ("networks", "volumes", "secrets", "configs"):
         used = _used_resources(services, kind)
         resources = {k: _resource(kind, v) for k, v in sorted((data.get(kind) or {}).items()) if k in used}
         if resources:
@@ -80,97 +81,120 @@ def compose_config(model: YMap) -> dict[str, Any]:
     return dict(sorted(_escape_dollars(out).items()))
 
 
-# Go's JSON of compose-go's types leaves out empty fields (`omitempty`), except these, which are
-# pointers (a set zero stays) or are printed always. Maps keyed by names are not structs: their
-# entries all stay.
+# Go's JSON of compose-go's types leaves out empty fields (`omitempty`), except these: pointers (a
+# zero that was set stays) and fields printed always.
 _KEPT_WHEN_EMPTY = frozenset(
-    {
-        "attach",
-        "init",
-        "scale",
-        "command",
-        "entrypoint",
-        "required",
-        "replicas",
-        "retries",
-        "parallelism",
-        "max_attempts",
-        "resources",
-        "placement",
-        "path",
-        "action",
-        "ipam",
-    }
+    {"action", "attach", "command", "entrypoint", "init", "max_attempts", "parallelism", "path", "replicas"}
+    | {"required", "retries", "scale"}
 )
+# Mappings keyed by names (not structs): every entry stays, and they are left out when empty.
 _NAMED_MAPS = frozenset(
     {
+        "additional_contexts",
         "annotations",
         "args",
-        "additional_contexts",
         "aux_addresses",
         "depends_on",
         "driver_opts",
         "environment",
-        "labels",
-        "models",
-        "networks",
-        "options",
-        "ssh",
-        "storage_opt",
-        "sysctls",
-        "ulimits",
     }
+    | {"labels", "models", "networks", "options", "ssh", "storage_opt", "sysctls", "ulimits"}
 )
+_STRING_MAPS = frozenset({"aux_addresses", "driver_opts", "options", "storage_opt"})  # Go map[string]string
 _DURATIONS = frozenset(
     {
-        "stop_grace_period",
-        "interval",
-        "timeout",
-        "start_period",
-        "start_interval",
         "delay",
+        "interval",
         "monitor",
+        "start_interval",
+        "start_period",
+        "stop_grace_period",
+        "timeout",
         "window",
     }
 )
 _SIZES = frozenset(
-    {"mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "shm_size", "memory", "size", "rate"}
+    {"mem_limit", "mem_reservation", "mem_swappiness", "memory", "memswap_limit", "rate", "shm_size", "size"}
 )
 
 
 def _service(service: dict[str, Any]) -> dict[str, Any]:
     out = _struct(service)
+    for key, render in _SERVICE_FIELDS.items():
+        if key in out:
+            out[key] = render(out[key])
     out.setdefault("command", None)
     out.setdefault("entrypoint", None)
-    if isinstance(out.get("extra_hosts"), list):
-        out["extra_hosts"] = sorted(out["extra_hosts"])
-    if "ports" in out:
-        out["ports"] = [_port(port) for port in out["ports"]]
-    for mounts in (out.get("secrets"), out.get("configs"), (out.get("build") or {}).get("secrets")):
-        for mount in mounts or []:
-            if isinstance(mount, dict) and "mode" in mount:
-                mount["mode"] = _file_mode(mount["mode"])
-    deploy = out.get("deploy")
-    if isinstance(deploy, dict):
-        deploy.setdefault("resources", {})
-        deploy.setdefault("placement", {})
-    develop = out.get("develop")
-    for rule in develop.get("watch") or [] if isinstance(develop, dict) else []:
+    return dict(sorted(out.items()))
+
+
+def _ports(ports: list[Any]) -> list[Any]:
+    for port in ports:
+        if isinstance(port, dict) and isinstance(port.get("published"), int):
+            port["published"] = str(port["published"])
+    return ports
+
+
+def _file_mounts(mounts: list[Any]) -> list[Any]:
+    """compose-go FileMode prints as an octal string: 0440 (an int) and "440" both give "0440"."""
+    for mount in mounts:
+        mode = mount.get("mode") if isinstance(mount, dict) else None
+        if isinstance(mode, str) and re.fullmatch(r"[0-7]+", mode):
+            mode = int(mode, 8)
+        if isinstance(mode, int) and not isinstance(mode, bool):
+            mount["mode"] = f"0{mode:o}"
+    return mounts
+
+
+def _build(build: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(build.get("secrets"), list):
+        _file_mounts(build["secrets"])
+    ssh = build.get("ssh")
+    if isinstance(ssh, dict):  # compose-go SSHKey prints as "id" or "id: path"
+        build["ssh"] = [key if path is None else f"{key}: {path}" for key, path in ssh.items()]
+    return build
+
+
+def _deploy(deploy: dict[str, Any]) -> dict[str, Any]:
+    return {"resources": {}, "placement": {}, **deploy}  # Go structs, not pointers: always printed
+
+
+def _develop(develop: dict[str, Any]) -> dict[str, Any]:
+    for rule in develop.get("watch") or []:
         if isinstance(rule, dict):
             rule.setdefault("exec", {"command": None})
-    provider = out.get("provider")
-    options = provider.get("options") if isinstance(provider, dict) else None
+    return develop
+
+
+def _provider(provider: dict[str, Any]) -> dict[str, Any]:
+    options = provider.get("options")
     if isinstance(options, dict):  # compose-go MultiOptions: every option is a list of strings
         for key, value in options.items():
             options[key] = [go_format(v) for v in (value if isinstance(value, list) else [value])]
-    blkio = out.get("blkio_config")
-    if isinstance(blkio, dict):  # these Go structs have no JSON tags: Compose prints Path, Rate, Weight
-        for key, devices in blkio.items():
-            if isinstance(devices, list):
-                blkio[key] = [
-                    {k.capitalize(): v for k, v in d.items()} if isinstance(d, dict) else d for d in devices
-                ]
-    return out
+    return provider
+
+
+def _blkio(blkio: dict[str, Any]) -> dict[str, Any]:
+    # compose-go's device structs have no JSON tags: Compose prints Path, Rate and Weight.
+    return {
+        key: [{k.capitalize(): v for k, v in d.items()} if isinstance(d, dict) else d for d in devices]
+        if isinstance(devices, list)
+        else devices
+        for key, devices in blkio.items()
+    }
+
+
+_SERVICE_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "blkio_config": _blkio,
+    "build": _build,
+    "configs": _file_mounts,
+    "deploy": _deploy,
+    "develop": _develop,
+    "extra_hosts": sorted,
+    "ports": _ports,
+    "provider": _provider,
+    "secrets": _file_mounts,
+}
 
 
 def _struct(value: dict[str, Any]) -> dict[str, Any]:
@@ -188,6 +212,11 @@ def _struct(value: dict[str, Any]) -> dict[str, Any]:
 
 def _field(key: str, value: Any) -> Any:
     if isinstance(value, dict):
+        if key in _STRING_MAPS:  # Go map[string]string: every value printed as a string
+            return {
+                k: v if isinstance(v, list) else "" if v is None else go_format(v)
+                for k, v in sorted(value.items())
+            }
         if key in _NAMED_MAPS:
             return {
                 k: _struct(v) if isinstance(v, dict) else _field(key, v) for k, v in sorted(value.items())
@@ -231,22 +260,6 @@ def _resource(kind: str, resource: Any) -> Any:
     if kind == "networks":
         out.setdefault("ipam", {})
     return out
-
-
-def _port(port: Any) -> Any:
-    if isinstance(port, dict):
-        if isinstance(port.get("published"), int):
-            port["published"] = str(port["published"])
-        if isinstance(port.get("target"), str) and port["target"].isdigit():
-            port["target"] = int(port["target"])
-    return port
-
-
-def _file_mode(mode: Any) -> Any:
-    """compose-go FileMode prints as an octal string: 0440 (an int) and "440" both give "0440"."""
-    if isinstance(mode, str) and re.fullmatch(r"[0-7]+", mode):
-        mode = int(mode, 8)
-    return f"0{mode:o}" if isinstance(mode, int) and not isinstance(mode, bool) else mode
 
 
 def _escape_dollars(value: Any) -> Any:

@@ -28,7 +28,9 @@ def run_rules(args: argparse.Namespace) -> int:
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        sys.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() + "\n")
+        sys.stdout.write(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() + "\n"
+        )
     for failure in registry.plugin_failures():
         sys.stderr.write(f"composelint: warning: plugin {failure.entry_point} not loaded: {failure.error}\n")
     return EXIT_OK
