@@ -183,7 +183,7 @@ def stamp(rule: type[Rule], violation: Violation, settings: Settings) -> Finding
         end_line=max(span.end_line, span.line),
         end_column=span.end_column if span.end_line > span.line else max(span.end_column, span.column),
         name=rule.name,
-        severity=settings.severity.get(rule.id, rule.severity),
+        severity=settings.severity.get(rule.id) or violation.severity or rule.severity,
         message=violation.message,
         service=violation.service,
     )

@@ -36,6 +36,9 @@ class Violation:
     span: Span
     message: str
     service: str | None = None
+    # Graded rules set it per case (e.g. error when Docker refuses, warning when it ignores);
+    # a severity from the configuration still wins.
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -329,13 +329,3 @@ class ProjectGraph:
             for src, _dst, data in self.graph.in_edges(service_node(service), data=True)
             if data.get("kind") in ("depends_on", "links", "volumes_from") and src[0] == "service"
         ]
-
-    def dependency_cycles(self) -> list[list[str]]:
-        deps = nx.DiGraph()
-        for src, dst, data in self.graph.edges(data=True):
-            if (
-                data.get("kind") in ("depends_on", "links", "volumes_from")
-                and dst[1] in self.project.services
-            ):
-                deps.add_edge(src[1], dst[1])
-        return [list(cycle) for cycle in nx.simple_cycles(deps)]

@@ -245,6 +245,7 @@ class PortsWithNetworkMode(Rule):
                             f"so the engine refuses its {key}: 'conflicting options: port {verb} and the "
                             f"container type network mode'; declare them on {owner}",
                             service.name,
+                            severity=Severity.ERROR,
                         )
 
 

@@ -617,6 +617,7 @@ class HealthyDependencyWithoutHealthcheck(Rule):
                         f"service {service.name} waits for {target.name} to be healthy, but {target.name} {what}: "
                         f"it never becomes healthy and {outcome}",
                         service.name,
+                        severity=Severity.ERROR if dependency.required else None,
                     )
                 elif health.state == "absent":
                     image = target.image or ""
