@@ -8,7 +8,6 @@ Bounds (issue "never crash, never hang"): every case under 2 s and under 200 MB 
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile

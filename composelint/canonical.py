@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from composelint.errors import ComposeError
-from composelint.merge import Path, go_format, matches
+from composelint.merge import Path, PathTable, go_format
 from composelint.span import Span
 from composelint.specs import (
     SpecError,
@@ -116,54 +116,39 @@ _CASTS: tuple[tuple[tuple[str, ...], Callable[[str], Any]], ...] = (
     (("secrets", "*", "external"), _to_bool),
     (("configs", "*", "external"), _to_bool),
 )
-_CAST_PREFIXES = {pattern[:n] for pattern, _ in _CASTS for n in range(1, len(pattern))}
-
-
-def _cast_for(path: Path) -> Callable[[str], Any] | None:
-    for pattern, fn in _CASTS:
-        if len(pattern) == len(path) and matches(path, pattern):
-            return fn
-    return None
-
-
-def _may_cast_below(path: Path) -> bool:
-    return any(len(prefix) == len(path) and matches(path, prefix) for prefix in _CAST_PREFIXES)
+_CAST_TABLE: PathTable[Callable[[str], Any]] = PathTable(_CASTS)
 
 
 def cast_types(doc: YMap) -> tuple[YMap, Errors]:
     """Cast strings at typed paths (``privileged: "true"``, ``published: "${P}"``...) like Compose."""
     errors: Errors = []
 
-    def visit(node: Any, path: Path) -> Any:
-        if isinstance(node, YMap):
-            out: YMap | None = None
-            for key, value, _, value_span in node.items_with_spans():
-                child = (*path, key)
-                new = _cast_value(value, child, value_span, errors) if isinstance(value, str) else value
-                if isinstance(value, (YMap, YSeq)) and _may_cast_below(child):
-                    new = visit(value, child)
-                if new is not value:
-                    out = out if out is not None else node.copy()
-                    out[key] = new
-            return node if out is None else out
-        if isinstance(node, YSeq):
-            seq_out: YSeq | None = None
-            for index, (value, span) in enumerate(node.items_with_spans()):
-                child = (*path, "[]")
-                new = _cast_value(value, child, span, errors) if isinstance(value, str) else value
-                if isinstance(value, (YMap, YSeq)) and _may_cast_below(child):
-                    new = visit(value, child)
-                if new is not value:
-                    seq_out = seq_out if seq_out is not None else node.copy()
-                    seq_out[index] = new
-            return node if seq_out is None else seq_out
-        return node
+    def visit(node: YMap | YSeq, path: Path, nodes: tuple[dict[Any, Any], ...]) -> Any:
+        entries: Any = (
+            ((key, value, node.value_span(key)) for key, value in node.items())
+            if isinstance(node, YMap)
+            else ((index, value, span) for index, (value, span) in enumerate(node.items_with_spans()))
+        )
+        out: Any = None
+        for key, value, span in entries:
+            segment = key if isinstance(key, str) else "[]"
+            below = PathTable.step(nodes, segment)
+            if not below:
+                continue
+            new = value
+            if isinstance(value, str):
+                new = _cast_value(value, PathTable.value(below), (*path, segment), span, errors)
+            elif isinstance(value, (YMap, YSeq)):
+                new = visit(value, (*path, segment), below)
+            if new is not value:
+                out = out if out is not None else node.copy()
+                out[key] = new
+        return node if out is None else out
 
-    return visit(doc, ()), errors
+    return visit(doc, (), _CAST_TABLE.start()), errors
 
 
-def _cast_value(value: str, path: Path, span: Span, errors: Errors) -> Any:
-    fn = _cast_for(path)
+def _cast_value(value: str, fn: Callable[[str], Any] | None, path: Path, span: Span, errors: Errors) -> Any:
     if fn is None:
         return value
     try:

@@ -30,7 +30,7 @@ from composelint.limits import DEFAULT_LIMITS, Limits
 from composelint.merge import enforce_unicity, extend_service, merge_documents
 from composelint.span import Span
 from composelint.tree import OverrideTag, YMap, YSeq
-from composelint.yamlread import read_documents_and_dates
+from composelint.yamlread import ParsedFile, parse_file
 
 _VALID_PROJECT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
@@ -81,7 +81,7 @@ class _Files:
         self.errors = errors
         self.sources: dict[str, str] = {}
         self._documents: dict[str, list[YMap | None] | None] = {}
-        self._dates: dict[str, frozenset[Span]] = {}
+        self._parsed: dict[str, ParsedFile] = {}
         self._count = 0
 
     def read_bytes(self, path: str, span: Span | None) -> bytes | None:
@@ -166,15 +166,16 @@ class _Files:
         if data is not None:
             self.sources[path] = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
             try:
-                docs, self._dates[path] = read_documents_and_dates(data, path, self.limits)
+                parsed = self._parsed[path] = parse_file(data, path, self.limits)
+                docs = parsed.documents
             except ComposeError as exc:
                 self.errors.append(exc)
         self._documents[path] = docs
         return docs
 
-    def dates(self, path: str) -> frozenset[Span]:
-        """Spans of the scalars of this file that go-yaml reads as timestamps."""
-        return self._dates.get(path, frozenset())
+    def facts(self, path: str) -> ParsedFile | None:
+        """What parsing found besides the documents (None if the file could not be parsed)."""
+        return self._parsed.get(path)
 
 
 class _Loader:
@@ -207,7 +208,9 @@ class _Loader:
         docs = self.files.documents(path, span)
         if docs is None:
             return model
-        dates = self.files.dates(path)
+        facts = self.files.facts(path)
+        dates = facts.dates if facts else frozenset()
+        tagged = facts is None or facts.tagged
         for doc in docs:
             if doc is None:
                 continue
@@ -230,7 +233,8 @@ class _Loader:
             if process_include:
                 doc = self.apply_include(doc, working_dir, env, (*included, path))
             try:
-                model = merge_documents(model, doc)
+                # The first document needs no merge, nor any tag stripping when it has no tags.
+                model = doc if model is None and not tagged else merge_documents(model, doc)
             except ComposeError as exc:
                 self.error(exc)
                 continue

@@ -8,8 +8,9 @@ where it was written, so a finding on a merged value points into the right file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
 
 from composelint.errors import ComposeError
 from composelint.span import Span
@@ -17,13 +18,58 @@ from composelint.specs import SpecError, parse_volume, port_key
 from composelint.tree import OverrideTag, ResetTag, YMap, YSeq
 
 Path = tuple[str, ...]
+T = TypeVar("T")
+_VALUE = object()  # the key of a pattern's value in its trie node (never a path segment)
 
 
-def matches(path: Path, pattern: tuple[str, ...]) -> bool:
-    """compose-go tree.Path.Matches: ``*`` matches any one segment."""
-    if len(path) != len(pattern):
-        return False
-    return all(p == "*" or p == s for s, p in zip(path, pattern, strict=False))
+class PathTable(Generic[T]):
+    """Values by compose-go path pattern (``*`` matches any one segment), as a trie.
+
+    Walkers keep the trie nodes of the path they are at (``step`` one segment at a time), so finding
+    whether anything applies at or below a node costs a few dict lookups, whatever the file size.
+    """
+
+    __slots__ = ("root",)
+
+    def __init__(self, entries: Iterable[tuple[tuple[str, ...], T]]) -> None:
+        self.root: dict[Any, Any] = {}
+        for pattern, value in entries:
+            node = self.root
+            for segment in pattern:
+                node = node.setdefault(segment, {})
+            node[_VALUE] = value
+
+    def start(self) -> tuple[dict[Any, Any], ...]:
+        return (self.root,)
+
+    @staticmethod
+    def step(nodes: tuple[dict[Any, Any], ...], segment: str) -> tuple[dict[Any, Any], ...]:
+        """The trie nodes one segment further down (empty when no pattern goes that way)."""
+        found = []
+        for node in nodes:
+            child = node.get(segment)
+            if child is not None:
+                found.append(child)
+            if segment != "*":
+                wildcard = node.get("*")
+                if wildcard is not None:
+                    found.append(wildcard)
+        return tuple(found)
+
+    @staticmethod
+    def value(nodes: tuple[dict[Any, Any], ...]) -> T | None:
+        for node in nodes:
+            if _VALUE in node:
+                return node[_VALUE]  # type: ignore[no-any-return]
+        return None
+
+    def lookup(self, path: Iterable[str]) -> T | None:
+        nodes = self.start()
+        for segment in path:
+            nodes = self.step(nodes, segment)
+            if not nodes:
+                return None
+        return self.value(nodes)
 
 
 def dotted(path: Path) -> str:
@@ -254,37 +300,39 @@ def _merge_ipam_config(base: Any, override: Any, path: Path, base_span: Span, ov
     return result
 
 
-_SPECIALS: tuple[tuple[tuple[str, ...], Merger], ...] = (
-    (("networks", "*", "ipam", "config"), _merge_ipam_config),
-    (("networks", "*", "labels"), _merge_to_sequence),
-    (("volumes", "*", "labels"), _merge_to_sequence),
-    (("services", "*", "annotations"), _merge_to_sequence),
-    (("services", "*", "build"), _merge_build),
-    (("services", "*", "build", "args"), _merge_to_sequence),
-    (("services", "*", "build", "additional_contexts"), _merge_to_sequence),
-    (("services", "*", "build", "extra_hosts"), _merge_extra_hosts),
-    (("services", "*", "build", "labels"), _merge_to_sequence),
-    (("services", "*", "command"), _merge_override),
-    (("services", "*", "depends_on"), _merge_depends_on),
-    (("services", "*", "deploy", "labels"), _merge_to_sequence),
-    (("services", "*", "dns"), _merge_to_sequence),
-    (("services", "*", "dns_opt"), _merge_to_sequence),
-    (("services", "*", "dns_search"), _merge_to_sequence),
-    (("services", "*", "entrypoint"), _merge_override),
-    (("services", "*", "env_file"), _merge_to_sequence),
-    (("services", "*", "label_file"), _merge_to_sequence),
-    (("services", "*", "environment"), _merge_to_sequence),
-    (("services", "*", "extra_hosts"), _merge_extra_hosts),
-    (("services", "*", "healthcheck", "test"), _merge_override),
-    (("services", "*", "labels"), _merge_to_sequence),
-    (("services", "*", "volumes", "*", "volume", "labels"), _merge_to_sequence),
-    (("services", "*", "logging"), _merge_logging),
-    (("services", "*", "models"), _merge_networks),
-    (("services", "*", "networks"), _merge_networks),
-    (("services", "*", "sysctls"), _merge_to_sequence),
-    (("services", "*", "tmpfs"), _merge_to_sequence),
-    # compose-go mergeUlimit: the override entry replaces the base entry.
-    (("services", "*", "ulimits", "*"), _merge_override),
+_SPECIALS: PathTable[Merger] = PathTable(
+    (
+        (("networks", "*", "ipam", "config"), _merge_ipam_config),
+        (("networks", "*", "labels"), _merge_to_sequence),
+        (("volumes", "*", "labels"), _merge_to_sequence),
+        (("services", "*", "annotations"), _merge_to_sequence),
+        (("services", "*", "build"), _merge_build),
+        (("services", "*", "build", "args"), _merge_to_sequence),
+        (("services", "*", "build", "additional_contexts"), _merge_to_sequence),
+        (("services", "*", "build", "extra_hosts"), _merge_extra_hosts),
+        (("services", "*", "build", "labels"), _merge_to_sequence),
+        (("services", "*", "command"), _merge_override),
+        (("services", "*", "depends_on"), _merge_depends_on),
+        (("services", "*", "deploy", "labels"), _merge_to_sequence),
+        (("services", "*", "dns"), _merge_to_sequence),
+        (("services", "*", "dns_opt"), _merge_to_sequence),
+        (("services", "*", "dns_search"), _merge_to_sequence),
+        (("services", "*", "entrypoint"), _merge_override),
+        (("services", "*", "env_file"), _merge_to_sequence),
+        (("services", "*", "label_file"), _merge_to_sequence),
+        (("services", "*", "environment"), _merge_to_sequence),
+        (("services", "*", "extra_hosts"), _merge_extra_hosts),
+        (("services", "*", "healthcheck", "test"), _merge_override),
+        (("services", "*", "labels"), _merge_to_sequence),
+        (("services", "*", "volumes", "*", "volume", "labels"), _merge_to_sequence),
+        (("services", "*", "logging"), _merge_logging),
+        (("services", "*", "models"), _merge_networks),
+        (("services", "*", "networks"), _merge_networks),
+        (("services", "*", "sysctls"), _merge_to_sequence),
+        (("services", "*", "tmpfs"), _merge_to_sequence),
+        # compose-go mergeUlimit: the override entry replaces the base entry.
+        (("services", "*", "ulimits", "*"), _merge_override),
+    )
 )
 
 
@@ -292,9 +340,9 @@ def merge_values(base: Any, override: Any, path: Path, base_span: Span, override
     """compose-go MergeYaml: merge ``override`` onto ``base`` (neither is modified)."""
     if isinstance(override, OverrideTag):
         return strip_tags(override.value)
-    for pattern, merger in _SPECIALS:
-        if len(pattern) == len(path) and matches(path, pattern):
-            return merger(base, override, path, base_span, override_span)
+    merger = _SPECIALS.lookup(path)
+    if merger is not None:
+        return merger(base, override, path, base_span, override_span)
     if override is None:
         return base
     if isinstance(base, YMap):
@@ -355,12 +403,18 @@ def _volume_index(item: Any) -> str | None:
         target = item.get("target")
         return target if isinstance(target, str) else None
     if isinstance(item, str):
-        try:
-            target = parse_volume(item).get("target")
-        except SpecError:
-            return None
-        return target if isinstance(target, str) else None
+        return _short_volume_target(str(item))
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _short_volume_target(spec: str) -> str | None:
+    # Parsed again by canonicalization; the same specs recur across files and documents.
+    try:
+        target = parse_volume(spec).get("target")
+    except SpecError:
+        return None
+    return target if isinstance(target, str) else None
 
 
 def _device_index(item: Any) -> str | None:
@@ -418,36 +472,38 @@ def _env_file_index(item: Any) -> str | None:
     return None
 
 
-_UNIQUE: tuple[tuple[tuple[str, ...], Indexer], ...] = (
-    (("networks", "*", "labels"), _key_value_index),
-    (("networks", "*", "ipam", "options"), _key_value_index),
-    (("services", "*", "annotations"), _key_value_index),
-    (("services", "*", "build", "args"), _key_value_index),
-    (("services", "*", "build", "additional_contexts"), _key_value_index),
-    (("services", "*", "build", "platform"), _key_value_index),
-    (("services", "*", "build", "tags"), _key_value_index),
-    (("services", "*", "build", "labels"), _key_value_index),
-    (("services", "*", "cap_add"), _key_value_index),
-    (("services", "*", "cap_drop"), _key_value_index),
-    (("services", "*", "configs"), _mount_index("")),
-    (("services", "*", "deploy", "labels"), _key_value_index),
-    (("services", "*", "dns"), _key_value_index),
-    (("services", "*", "dns_opt"), _key_value_index),
-    (("services", "*", "dns_search"), _key_value_index),
-    (("services", "*", "environment"), _key_value_index),
-    (("services", "*", "env_file"), _env_file_index),
-    (("services", "*", "expose"), _expose_index),
-    (("services", "*", "labels"), _key_value_index),
-    (("services", "*", "links"), _key_value_index),
-    (("services", "*", "networks", "*", "aliases"), _key_value_index),
-    (("services", "*", "networks", "*", "link_local_ips"), _key_value_index),
-    (("services", "*", "ports"), _port_index),
-    (("services", "*", "profiles"), _key_value_index),
-    (("services", "*", "secrets"), _mount_index("/run/secrets")),
-    (("services", "*", "sysctls"), _key_value_index),
-    (("services", "*", "tmpfs"), _key_value_index),
-    (("services", "*", "volumes"), _volume_index),
-    (("services", "*", "devices"), _device_index),
+_UNIQUE: PathTable[Indexer] = PathTable(
+    (
+        (("networks", "*", "labels"), _key_value_index),
+        (("networks", "*", "ipam", "options"), _key_value_index),
+        (("services", "*", "annotations"), _key_value_index),
+        (("services", "*", "build", "args"), _key_value_index),
+        (("services", "*", "build", "additional_contexts"), _key_value_index),
+        (("services", "*", "build", "platform"), _key_value_index),
+        (("services", "*", "build", "tags"), _key_value_index),
+        (("services", "*", "build", "labels"), _key_value_index),
+        (("services", "*", "cap_add"), _key_value_index),
+        (("services", "*", "cap_drop"), _key_value_index),
+        (("services", "*", "configs"), _mount_index("")),
+        (("services", "*", "deploy", "labels"), _key_value_index),
+        (("services", "*", "dns"), _key_value_index),
+        (("services", "*", "dns_opt"), _key_value_index),
+        (("services", "*", "dns_search"), _key_value_index),
+        (("services", "*", "environment"), _key_value_index),
+        (("services", "*", "env_file"), _env_file_index),
+        (("services", "*", "expose"), _expose_index),
+        (("services", "*", "labels"), _key_value_index),
+        (("services", "*", "links"), _key_value_index),
+        (("services", "*", "networks", "*", "aliases"), _key_value_index),
+        (("services", "*", "networks", "*", "link_local_ips"), _key_value_index),
+        (("services", "*", "ports"), _port_index),
+        (("services", "*", "profiles"), _key_value_index),
+        (("services", "*", "secrets"), _mount_index("/run/secrets")),
+        (("services", "*", "sysctls"), _key_value_index),
+        (("services", "*", "tmpfs"), _key_value_index),
+        (("services", "*", "volumes"), _volume_index),
+        (("services", "*", "devices"), _device_index),
+    )
 )
 
 
@@ -469,45 +525,26 @@ def _unique_seq(seq: YSeq, indexer: Indexer) -> YSeq:
 
 def enforce_unicity(model: YMap) -> YMap:
     """compose-go EnforceUnicity on the paths that hold keyed sequences."""
-    out = model.copy()
-    services = out.get("services")
-    if isinstance(services, YMap):
-        new_services = services.copy()
-        for name, service in services.items():
-            if isinstance(service, YMap):
-                new_services[name] = _unique_in(service, ("services", name))
-        out["services"] = new_services
-    networks = out.get("networks")
-    if isinstance(networks, YMap):
-        new_networks = networks.copy()
-        for name, network in networks.items():
-            if isinstance(network, YMap):
-                new_networks[name] = _unique_in(network, ("networks", name))
-        out["networks"] = new_networks
-    return out
+    return _unique_in(model, _UNIQUE.start())
 
 
-def _unique_in(node: YMap, path: Path) -> YMap:
+def _unique_in(node: YMap, nodes: tuple[dict[Any, Any], ...]) -> YMap:
     out: YMap | None = None
     for key, value in node.items():
-        child_path = (*path, key)
+        if not isinstance(value, (YMap, YSeq)):
+            continue
+        below = PathTable.step(nodes, key)
+        if not below:
+            continue
         new_value = value
         if isinstance(value, YSeq):
-            for pattern, indexer in _UNIQUE:
-                if matches(child_path, pattern):
-                    new_value = _unique_seq(value, indexer)
-                    break
-        elif isinstance(value, YMap) and _may_hold_unique(child_path):
-            new_value = _unique_in(value, child_path)
+            indexer = PathTable.value(below)
+            if indexer is not None:
+                new_value = _unique_seq(value, indexer)
+        else:
+            new_value = _unique_in(value, below)
         if new_value is not value:
             if out is None:
                 out = node.copy()
             out[key] = new_value
     return node if out is None else out
-
-
-_UNIQUE_PREFIXES = {pattern[:n] for pattern, _ in _UNIQUE for n in range(1, len(pattern))}
-
-
-def _may_hold_unique(path: Path) -> bool:
-    return any(matches(path, prefix) for prefix in _UNIQUE_PREFIXES if len(prefix) == len(path))

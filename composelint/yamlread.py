@@ -18,6 +18,7 @@ import base64
 import binascii
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NoReturn
 
@@ -39,7 +40,7 @@ from composelint.limits import DEFAULT_LIMITS, Limits
 from composelint.span import Span
 from composelint.tree import OverrideTag, ResetTag, YMap, YSeq
 
-__all__ = ["read_documents", "read_documents_and_dates"]
+__all__ = ["ParsedFile", "parse_file", "read_documents"]
 
 
 # libyaml (the C parser) when PyYAML was built with it, else the pure-Python one. Only the parser
@@ -247,8 +248,9 @@ class _Builder:
         # Anchors outlive their document: Compose decodes every document with one go-yaml parser,
         # so "*a" in a later document still finds "&a" (checked on the binary).
         self.anchors: dict[str, Any] = {}
-        # Spans of the scalars go-yaml reads as a time.Time (see read_documents_and_dates).
+        # Spans of the scalars go-yaml reads as a time.Time, and whether any node is !reset/!override.
         self.dates: set[Span] = set()
+        self.tagged = False
         self._new_document()
 
     def _new_document(self) -> None:
@@ -334,8 +336,10 @@ class _Builder:
         value: Any = node
         if frame.tag == _RESET:
             value = ResetTag(span)
+            self.tagged = True
         elif frame.tag == _OVERRIDE:
             value = OverrideTag(node, span)
+            self.tagged = True
         height = frame.height + 1
         if frame.anchor is not None:
             self.anchors[frame.anchor] = (value, span, self.count - frame.first, height)
@@ -445,8 +449,10 @@ class _Builder:
         if tag == "!":  # the non-specific tag: plain scalars still resolve, as in Compose
             return _resolve_plain(text) if plain else text
         if tag == _RESET:
+            self.tagged = True
             return ResetTag(span)
         if tag == _OVERRIDE:
+            self.tagged = True
             return OverrideTag(text, span)  # Compose keeps the text: typed fields cast it later
         if tag in (_INT, _FLOAT, _BOOL, _NULL):
             return self._typed(tag, text, span)
@@ -520,18 +526,25 @@ def read_documents(data: bytes | str, path: str, limits: Limits = DEFAULT_LIMITS
     A file without any document (empty, blank or only comments) gives ``[None]``: the loader reports
     "empty compose file". A document that is present but empty or null is an error, as in Compose.
     """
-    return read_documents_and_dates(data, path, limits)[0]
+    return parse_file(data, path, limits).documents
 
 
-def read_documents_and_dates(
-    data: bytes | str, path: str, limits: Limits = DEFAULT_LIMITS
-) -> tuple[list[YMap | None], frozenset[Span]]:
-    """``read_documents``, and the spans of the plain scalars go-yaml resolves to a ``time.Time``.
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A compose file's documents, and what the loader needs to know about them beyond the values."""
 
-    Such a scalar (``2024-01-31``) stays a string in the tree, but Compose's schema then refuses it
-    wherever a string, number or bool is expected (``invalid jsonType time.Time``); only extension
-    (``x-*``) values may hold one. The loader decides by position.
-    """
+    documents: list[YMap | None]
+    # Spans of the plain scalars go-yaml resolves to a time.Time (``2024-01-31``). They stay strings
+    # in the tree, but Compose's schema refuses them wherever a string, number or bool is expected
+    # ("invalid jsonType time.Time"); only extension (``x-*``) values may hold one. The loader
+    # decides by position.
+    dates: frozenset[Span]
+    # Whether some node is tagged !reset or !override (else merging need not look for tags).
+    tagged: bool
+
+
+def parse_file(data: bytes | str, path: str, limits: Limits = DEFAULT_LIMITS) -> ParsedFile:
+    """``read_documents`` with the facts of ``ParsedFile``."""
     # libyaml reads bytes itself: it skips a UTF-8 BOM, decodes UTF-16 with a BOM (as Compose does)
     # and reports invalid UTF-8 and control characters with Compose's own wording.
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
@@ -545,7 +558,8 @@ def read_documents_and_dates(
         parser = _PARSER(raw)  # the pure-Python reader already decodes (and may fail) here
         try:
             builder = _Builder(path, limits)
-            return builder.run(parser), frozenset(builder.dates)
+            documents = builder.run(parser)
+            return ParsedFile(documents, frozenset(builder.dates), builder.tagged)
         finally:
             parser.dispose()
     except yaml.reader.ReaderError as exc:

@@ -52,7 +52,7 @@ def _deep(directory: Path) -> None:
 
 
 def _huge_scalar(directory: Path) -> None:
-    _write(directory, SERVICE + "    command: [\"" + "x" * 4_000_000 + "\"]\n")
+    _write(directory, SERVICE + '    command: ["' + "x" * 4_000_000 + '"]\n')
 
 
 def _long_line(directory: Path) -> None:
@@ -88,12 +88,18 @@ def _extends_chain(directory: Path) -> None:
 
 def _include_loop(directory: Path) -> None:
     _write(directory, "include: [other.yaml]\n" + SERVICE)
-    _write(directory, "include: [compose.yaml]\nservices:\n  other:\n    image: example/other:1.0\n", "other.yaml")
+    _write(
+        directory,
+        "include: [compose.yaml]\nservices:\n  other:\n    image: example/other:1.0\n",
+        "other.yaml",
+    )
 
 
 def _escape_root(directory: Path) -> None:
     (directory / ".git").mkdir()
-    _write(directory, "include: [../../../../../../../etc/passwd]\n" + SERVICE + "    env_file: ../outside.env\n")
+    _write(
+        directory, "include: [../../../../../../../etc/passwd]\n" + SERVICE + "    env_file: ../outside.env\n"
+    )
 
 
 def _device(directory: Path) -> None:
@@ -142,7 +148,9 @@ CASES: tuple[Case, ...] = (
     Case("env_file is a directory", _directory, frozenset({"CL115"})),
     Case("include symlink loop", _symlink_loop, frozenset({"CL115"})),
     Case("Python tags", _python_tag, frozenset(), exit_code=0),
-    Case("invalid UTF-8", lambda d: _write(d, SERVICE.encode() + b"    user: \xff\xfe\n"), frozenset({"CL101"})),
+    Case(
+        "invalid UTF-8", lambda d: _write(d, SERVICE.encode() + b"    user: \xff\xfe\n"), frozenset({"CL101"})
+    ),
     Case(
         "UTF-16 with BOM",
         lambda d: _write(d, "\ufeff".encode("utf-16-le") + SERVICE.encode("utf-16-le")),

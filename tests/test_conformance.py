@@ -5,7 +5,8 @@ For each file, with a clean environment: both accept it or both reject it, and a
 composelint names a file, line and column. When both accept it, these fields agree: the services,
 their ports (host_ip, published, target, protocol), volumes (type, source, target, read_only),
 networks, network_mode and profiles, and the top-level networks (internal, external) and volumes
-(external). Compose runs with `--profile '*'` because the linter analyses every service.
+(external); and beyond them, the whole printed project is the same. Compose runs with
+`--profile '*'` because the linter analyses every service.
 
 Deliberate differences are listed with their reason, keyed by file (accept/reject) or by
 `file::field`; an unlisted difference fails, and so does a listed one that went away.
@@ -34,6 +35,8 @@ ROOTS = [SHARED / "corpus", SHARED / "compose-fixtures"]
 # "<file>" (accept/reject) or "<file>::<field>" -> why composelint deliberately differs from Compose.
 DELIBERATE: dict[str, str] = {}
 
+# Marks a project Compose printed as YAML, which leaves out what its JSON prints as null or {}.
+_YAML = "(printed as YAML)"
 # What `invalid_findings` prints: "path:line:column: CL1xx [kind] message".
 _POSITIONED = re.compile(r"[^:]+:([1-9][0-9]*):([1-9][0-9]*): CL1[0-9][0-9] \[[a-z-]+\] .+", re.DOTALL)
 
@@ -53,7 +56,7 @@ def _files() -> list[Path]:
 
 
 def _compose(binary: str, path: Path, home: Path) -> tuple[dict[str, Any] | None, str]:
-    """The project as Docker Compose prints it, or None and its error."""
+    """The project as Docker Compose prints it (in JSON, or YAML when it cannot), or None and its error."""
 
     def run(fmt: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -73,7 +76,7 @@ def _compose(binary: str, path: Path, home: Path) -> tuple[dict[str, Any] | None
     if "MarshalJSON" in result.stderr:
         result = run("yaml")
         if result.returncode == 0:
-            return yaml.safe_load(result.stdout), ""
+            return {**yaml.safe_load(result.stdout), _YAML: True}, ""
     return None, result.stderr.strip()
 
 
@@ -109,6 +112,27 @@ def _compared(document: dict[str, Any]) -> dict[str, Any]:
     for name, volume in (document.get("volumes") or {}).items():
         out[f"volumes.{name}"] = {"external": bool((volume or {}).get("external"))}
     return out
+
+
+def _document_differences(expected: Any, actual: Any, where: str = "") -> list[str]:
+    """Where two printed projects differ (dotted paths), for the whole-document comparison."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return [
+            path
+            for key in sorted(set(expected) | set(actual), key=str)
+            for path in (
+                _document_differences(expected[key], actual[key], f"{where}.{key}")
+                if key in expected and key in actual
+                else [f"{where}.{key} ({'ours' if key in expected else 'Compose'} has none)"]
+            )
+        ]
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        return [
+            p
+            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
+            for p in _document_differences(e, a, f"{where}[{i}]")
+        ]
+    return [] if expected == actual else [f"{where}: Compose {expected!r} / ours {actual!r}"]
 
 
 def test_composelint_reads_every_file_as_docker_compose_does(tmp_path: Path) -> None:
@@ -149,6 +173,9 @@ def test_composelint_reads_every_file_as_docker_compose_does(tmp_path: Path) -> 
                     differences[f"{key}::{field}"] = (
                         f"compose {expected.get(field)} / ours {actual.get(field)}"
                     )
+            elsewhere = [] if _YAML in compose_doc else _document_differences(compose_doc, our_doc)
+            if elsewhere:
+                differences[f"{key}::document"] = "; ".join(elsewhere[:5])
 
     unexplained = {k: v for k, v in differences.items() if k not in DELIBERATE}
     stale = sorted(k for k in DELIBERATE if k not in differences)

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import shared
 
 from composelint.dotenv import parse_dotenv
 from composelint.errors import ComposeError
 from composelint.span import Span
+from tests.conftest import shared
 
 FIXTURES = ("compose-fixtures", "compose-spec", "compose-go", "dotenv", "fixtures")
 

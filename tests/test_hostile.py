@@ -16,7 +16,9 @@ from composelint.cli import main
 from tests.hostile import CASES, SERVICE, Case
 
 
-def lint(directory: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+def lint(
+    directory: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, dict[str, Any]]:
     monkeypatch.chdir(directory)
     code = main(["check", "--format", "json", "--jobs", "1", *args, "compose.yaml"])
     captured = capsys.readouterr()
@@ -25,7 +27,9 @@ def lint(directory: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_hostile_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_hostile_input(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = tmp_path / "project"
     project.mkdir()
     case.build(project)
@@ -40,7 +44,9 @@ def test_hostile_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert not (project / "pwned").exists()
 
 
-def test_limits_are_named_in_their_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_limits_are_named_in_their_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for case, limit in ((CASES[0], "max_nodes"), (CASES[2], "max_depth"), (CASES[5], "max_file_bytes")):
         project = tmp_path / limit
         project.mkdir()
@@ -49,7 +55,9 @@ def test_limits_are_named_in_their_findings(tmp_path: Path, monkeypatch: pytest.
         assert [f"(limit {limit})" in f["message"] for f in report["findings"]] == [True], report
 
 
-def test_unreadable_file_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_file_is_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "compose.yaml").write_text(SERVICE + "    env_file: secret.env\n")
     (tmp_path / "secret.env").write_text("A=1\n")
     real_open = builtins.open
@@ -62,7 +70,9 @@ def test_unreadable_file_is_a_finding(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(builtins, "open", guarded)
     code, report = lint(tmp_path, monkeypatch, capsys)
-    assert [(f["rule"], f["message"]) for f in report["findings"]] == [("CL115", "cannot read secret.env: Permission denied")]
+    assert [(f["rule"], f["message"]) for f in report["findings"]] == [
+        ("CL115", "cannot read secret.env: Permission denied")
+    ]
     assert code == 1
 
 
@@ -70,13 +80,15 @@ def test_unreadable_file_is_a_finding(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_positions_are_right_with_crlf_and_tabs_in_values(
     newline: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = "services:\n  db:\n    image:\tpostgres:16\n    command: \"a\\tb\"\n    ports: [\t\"5432:5432\"]\n"
+    text = 'services:\n  db:\n    image:\tpostgres:16\n    command: "a\\tb"\n    ports: [\t"5432:5432"]\n'
     (tmp_path / "compose.yaml").write_bytes(text.replace("\n", newline).encode())
     _, report = lint(tmp_path, monkeypatch, capsys, "--select", "exposed-database")
     assert [(f["line"], f["column"]) for f in report["findings"]] == [(5, 14)]
 
 
-def test_tab_indentation_error_points_at_the_tab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tab_indentation_error_points_at_the_tab(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "compose.yaml").write_text("services:\n  app:\n\timage: x\n")
     _, report = lint(tmp_path, monkeypatch, capsys)
     assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [("CL101", 3, 1)]

@@ -294,3 +294,310 @@ def test_default_network_and_implicit_dependencies(tmp_path: Path) -> None:
     assert list(service(loaded, "sidecar")["depends_on"]) == ["app"]
     assert "networks" not in service(loaded, "sidecar")
     assert service(loaded, "backup")["depends_on"]["db"]["restart"] is False
+
+
+# --- more YAML pitfalls: timestamps and keys --------------------------------------------------
+
+
+def test_unquoted_date_is_refused_outside_extensions_at_its_position(tmp_path: Path) -> None:
+    # Compose: go-yaml makes 2024-01-31 a time.Time, which the schema refuses ("invalid jsonType").
+    write(
+        tmp_path,
+        "compose.yaml",
+        "x-released: 2024-01-31\nservices:\n  a:\n    image: alpine\n    x-note: 2024-01-31\n"
+        "    environment:\n      QUOTED: '2024-01-31'\n      NOT_A_DATE: 2024-02-30\n      RELEASED: 2024-01-31\n",
+    )
+    found = errors(load(tmp_path), "schema-violation")
+    assert [(e.span.line, e.span.column) for e in found if e.span] == [(9, 17)]
+    assert "services.a.environment.RELEASED" in found[0].message and "quote it" in found[0].message
+
+
+def test_a_date_reaching_a_service_through_an_anchor_is_refused(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "compose.yaml",
+        "x-env: &env\n  SINCE: 2001-12-14 21:59:43.10\nservices:\n  a:\n    image: alpine\n    environment: *env\n",
+    )
+    found = errors(load(tmp_path), "schema-violation")
+    assert len(found) == 1 and found[0].span is not None and found[0].span.line == 2
+
+
+def test_non_string_keys_are_refused(tmp_path: Path) -> None:
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: alpine\n    environment:\n      1: one\n")
+    found = errors(load(tmp_path), "yaml-syntax")
+    assert found and found[0].message == "non-string key in services.a.environment: 1"
+
+
+# --- environment files and variables ----------------------------------------------------------
+
+
+def test_later_env_files_win_and_dot_env_values_feed_interpolation(tmp_path: Path) -> None:
+    write(tmp_path, "one.env", "TAG=one\nPORT=8000\n")
+    write(tmp_path, "two.env", "TAG=two\n")
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: app:${TAG}\n    ports: ['${PORT}:80']\n")
+    svc = service(load(tmp_path, env_files=("one.env", "two.env")), "a")
+    assert (svc["image"], svc["ports"][0]["published"]) == ("app:two", "8000")
+
+
+def test_a_missing_env_file_option_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: alpine\n")
+    assert errors(load(tmp_path, env_files=("nope.env",)), "missing-file")
+
+
+def test_escaped_dollars_and_defaults(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  a:\n    image: alpine\n    command: echo $$HOME\n"
+        "    environment:\n      A: ${UNSET:-fallback}\n      B: ${EMPTY-kept}\n      C: ${EMPTY:-replaced}\n",
+    )
+    svc = service(load(tmp_path, environ={"EMPTY": ""}), "a")
+    assert list(svc["command"]) == ["echo", "$HOME"]
+    assert dict(svc["environment"]) == {"A": "fallback", "B": "", "C": "replaced"}
+
+
+def test_env_file_entries_required_or_not(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  a:\n    image: alpine\n    env_file:\n      - path: optional.env\n        required: false\n"
+        "      - required.env\n",
+    )
+    found = errors(load(tmp_path), "missing-file")
+    assert len(found) == 1 and "required.env" in found[0].message
+    assert found[0].span is not None and found[0].span.line == 7
+
+
+def test_env_file_values_are_interpolated_from_the_project_environment(tmp_path: Path) -> None:
+    write(tmp_path, ".env", "DOMAIN=example.org\n")
+    write(tmp_path, "app.env", "URL=https://${DOMAIN}/\nRAW='${DOMAIN}'\n")
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: alpine\n    env_file: [app.env]\n")
+    env = service(load(tmp_path), "a")["environment"]
+    assert dict(env) == {"URL": "https://example.org/", "RAW": "${DOMAIN}"}
+
+
+# --- merge rules of -f a -f b, field by field -------------------------------------------------
+
+
+def test_merge_rules_per_field(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "a.yaml",
+        "services:\n  a:\n    image: alpine\n    user: app\n    logging:\n      driver: json-file\n"
+        "      options: {max-size: 10m}\n    healthcheck:\n      test: [CMD, first]\n      interval: 10s\n"
+        "    extra_hosts: ['h=1.1.1.1']\n    labels: {a: '1', b: '1'}\n    networks: [front]\n"
+        "    cap_add: [NET_ADMIN]\nnetworks:\n  front: {}\n  back: {}\n",
+    )
+    write(
+        tmp_path,
+        "b.yaml",
+        "services:\n  a:\n    user:\n    logging:\n      driver: json-file\n      options: {max-file: '3'}\n"
+        "    healthcheck:\n      test: [CMD, second]\n    extra_hosts: ['h=1.1.1.1', 'g=2.2.2.2']\n"
+        "    labels: [b=2]\n    networks:\n      back: {aliases: [x]}\n    cap_add: [NET_ADMIN, SYS_TIME]\n",
+    )
+    svc = service(load(tmp_path, "a.yaml", "b.yaml"), "a")
+    assert svc["user"] == "app"  # a null override keeps the base
+    assert dict(svc["logging"]["options"]) == {"max-size": "10m", "max-file": "3"}  # same driver: merged
+    assert list(svc["healthcheck"]["test"]) == ["CMD", "second"] and svc["healthcheck"]["interval"] == "10s"
+    assert list(svc["extra_hosts"]) == ["h=1.1.1.1", "g=2.2.2.2"]  # appended, exact duplicates dropped
+    assert dict(svc["labels"]) == {"a": "1", "b": "2"}
+    assert set(svc["networks"]) == {"front", "back"} and list(svc["networks"]["back"]["aliases"]) == ["x"]
+    assert list(svc["cap_add"]) == ["NET_ADMIN", "SYS_TIME"]
+    assert svc["labels"].value_span("b").path.endswith("b.yaml")
+
+
+def test_reset_of_one_environment_key_and_type_mismatch(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "a.yaml",
+        "services:\n  a:\n    image: alpine\n    environment: {A: '1', B: '1'}\n    ports: ['80:80']\n",
+    )
+    write(tmp_path, "b.yaml", "services:\n  a:\n    environment: {A: !reset null}\n")
+    write(tmp_path, "c.yaml", "services:\n  a:\n    ports: '81:81'\n")
+    assert dict(service(load(tmp_path, "a.yaml", "b.yaml"), "a")["environment"]) == {"B": "1"}
+    found = errors(load(tmp_path, "a.yaml", "c.yaml"), "invalid-config")
+    assert [e.message for e in found] == ["cannot override services.a.ports"]
+    assert found[0].span is not None and found[0].span.path.endswith("c.yaml")
+
+
+def test_a_second_yaml_document_is_an_override(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  a:\n    image: alpine\n    ports: ['80:80']\n---\nservices:\n  a:\n    ports: ['81:81']\n",
+    )
+    assert [p["published"] for p in service(load(tmp_path), "a")["ports"]] == ["80", "81"]
+
+
+# --- extends and include ----------------------------------------------------------------------
+
+
+def test_extends_local_reset_and_override_apply_to_the_base(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  base:\n    image: busybox\n    ports: ['80:80']\n    command: run\n    volumes: ['/a:/a']\n"
+        "  child:\n    extends: base\n    ports: !reset []\n    command: !reset\n    volumes: !override ['/b:/b']\n",
+    )
+    child = service(load(tmp_path), "child")
+    assert "ports" not in child and "command" not in child
+    assert [v["source"] for v in child["volumes"]] == ["/b"]
+
+
+def test_extends_chain_across_directories_resolves_each_file_relative_to_itself(tmp_path: Path) -> None:
+    write(tmp_path, "lib/base.yaml", "services:\n  root:\n    image: hello-world\n    env_file: base.env\n")
+    write(tmp_path, "lib/base.env", "FROM=base\n")
+    write(
+        tmp_path,
+        "lib/web/web.yaml",
+        "services:\n  web:\n    extends: {file: ../base.yaml, service: root}\n    build: .\n",
+    )
+    write(
+        tmp_path, "compose.yaml", "services:\n  site:\n    extends: {file: lib/web/web.yaml, service: web}\n"
+    )
+    site = service(load(tmp_path), "site")
+    assert site["image"] == "hello-world"
+    assert site["build"]["context"] == str(tmp_path / "lib" / "web")
+    assert dict(site["environment"]) == {"FROM": "base"}
+    assert site.value_span("image").path.endswith("base.yaml")
+
+
+def test_extends_of_an_unknown_service_is_an_error_at_extends(tmp_path: Path) -> None:
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: alpine\n    extends: nope\n")
+    found = errors(load(tmp_path), "undefined-reference")
+    assert found and 'service "nope" not found' in found[0].message
+    assert found[0].span is not None and found[0].span.line == 4
+
+
+def test_include_reads_its_own_dot_env_and_resolves_paths_in_its_directory(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "db/compose.yaml",
+        "services:\n  db:\n    image: postgres:${PG_TAG}\n    volumes: ['./data:/var/lib/postgresql/data']\n",
+    )
+    write(tmp_path, "db/.env", "PG_TAG=16\n")
+    write(
+        tmp_path,
+        "compose.yaml",
+        "include:\n  - db/compose.yaml\nservices:\n  app:\n    image: app\n    depends_on: [db]\n",
+    )
+    db = service(load(tmp_path), "db")
+    assert db["image"] == "postgres:16"
+    assert db["volumes"][0]["source"] == str(tmp_path / "db" / "data")
+    assert db.value_span("image").path.endswith("db/compose.yaml")
+
+
+def test_include_conflicting_with_a_local_service_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "db/compose.yaml", "services:\n  db:\n    image: postgres\n")
+    write(tmp_path, "compose.yaml", "include:\n  - db/compose.yaml\nservices:\n  db:\n    image: mysql\n")
+    found = errors(load(tmp_path), "invalid-config")
+    assert [e.message for e in found] == ["services.db conflicts with imported resource"]
+    assert found[0].span is not None and (found[0].span.line, found[0].span.column) == (2, 5)
+
+
+# --- profiles and names -----------------------------------------------------------------------
+
+
+def test_star_profile_enables_everything(tmp_path: Path) -> None:
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: a\n    profiles: [x]\n  b:\n    image: b\n")
+    assert set(load(tmp_path, profiles=("*",)).model["services"]) == {"a", "b"}  # type: ignore[index]
+    assert set(load(tmp_path, profiles=("y",)).model["services"]) == {"b"}  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("yaml_name", "environ", "message"),
+    [
+        ("name: ${UNSET}\n", {}, "project name must not be empty"),
+        ("", {"COMPOSE_PROJECT_NAME": "My_Project"}, 'invalid project name "My_Project"'),
+    ],
+)
+def test_bad_project_names(tmp_path: Path, yaml_name: str, environ: dict[str, str], message: str) -> None:
+    write(tmp_path, "compose.yaml", yaml_name + "services:\n  a:\n    image: alpine\n")
+    assert any(message in e.message for e in errors(load(tmp_path, environ=environ), "invalid-config"))
+
+
+def test_project_name_is_interpolated_and_usable_in_values(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "compose.yaml",
+        "name: shop-${ENV}\nservices:\n  a:\n    image: alpine\n    container_name: ${COMPOSE_PROJECT_NAME}-a\n",
+    )
+    loaded = load(tmp_path, environ={"ENV": "Prod"})
+    assert loaded.name == "shop-prod" and service(loaded, "a")["container_name"] == "shop-prod-a"
+
+
+# --- normalization ----------------------------------------------------------------------------
+
+
+def test_default_network_only_for_services_without_network_mode(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  host:\n    image: a\n    network_mode: host\n  empty:\n    image: b\n    networks: []\n"
+        "networks:\n  unused: {}\n",
+    )
+    loaded = load(tmp_path)
+    assert "networks" not in service(loaded, "host")
+    assert list(service(loaded, "empty")["networks"]) == ["default"]
+    assert loaded.model["networks"]["default"]["name"] == f"{tmp_path.name.lower()}_default"  # type: ignore[index]
+
+
+# --- values Compose decodes after loading -----------------------------------------------------
+
+
+def test_command_strings_split_as_compose_does(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  a:\n    image: alpine\n    command: sh -c \"echo 'a b'\" && echo lost\n"
+        '    entrypoint: echo "unterminated\n',
+    )
+    loaded = load(tmp_path)
+    # go-shellwords stops at the first unquoted &&, ;, |, < or >: Compose drops the rest silently.
+    assert list(service(loaded, "a")["command"]) == ["sh", "-c", "echo 'a b'"]
+    found = errors(loaded, "invalid-config")
+    assert [e.message for e in found] == ["services.a.entrypoint: invalid command line string"]
+    assert found[0].span is not None and found[0].span.line == 5
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "message"),
+    [
+        ("stop_grace_period: 1x", "invalid-config", 'services.a.stop_grace_period: time: unknown unit "x"'),
+        ("mem_limit: 1q", "invalid-config", "services.a.mem_limit: invalid suffix: 'q'"),
+        (
+            "environment: ['A =1']",
+            "invalid-config",
+            "environment variable A  is declared with a trailing space",
+        ),
+        ("devices: ['/a:/b:rwm:x']", "invalid-config", "confusing device mapping"),
+        ("extra_hosts: [nohost]", "invalid-config", "invalid additional host, missing IP: nohost"),
+        ("ports: [80.5]", "invalid-port-spec", "invalid type float64 for port"),
+        ("ports: [{published: '80'}]", "invalid-port-spec", "services.a.ports[0]: missing target"),
+    ],
+)
+def test_values_compose_cannot_decode(tmp_path: Path, line: str, kind: str, message: str) -> None:
+    write(tmp_path, "compose.yaml", f"services:\n  a:\n    image: alpine\n    {line}\n")
+    found = errors(load(tmp_path), kind)
+    assert len(found) == 1 and message in found[0].message, [str(e) for e in load(tmp_path).errors]
+    assert found[0].span is not None and found[0].span.line == 4
+
+
+def test_decoded_shapes_of_typed_fields(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  a:\n    image: alpine\n    labels: {empty: }\n    sysctls: [net.core.somaxconn]\n"
+        "    extra_hosts: ['db:10.0.0.2', 'v6=[::1]']\n    devices: ['/dev/sda:']\n    gpus: all\n"
+        "    volumes: [{type: bind, source: '${UNSET}', target: /x}]\n"
+        "    develop:\n      watch: [{path: ./src, action: sync, target: /app, ignore: node_modules}]\n",
+    )
+    svc = service(load(tmp_path), "a")
+    assert dict(svc["labels"]) == {"empty": ""} and dict(svc["sysctls"]) == {"net.core.somaxconn": ""}
+    assert list(svc["extra_hosts"]) == ["db=10.0.0.2", "v6=::1"]
+    assert svc["devices"][0]["target"] == "/dev/sda"
+    assert svc["gpus"][0]["count"] == "all"
+    # An empty bind source is the project directory for Compose (not an error).
+    assert svc["volumes"][0]["source"] == str(tmp_path)
+    assert svc["develop"]["watch"][0]["path"] == str(tmp_path / "src")
+    assert list(svc["develop"]["watch"][0]["ignore"]) == ["node_modules"]

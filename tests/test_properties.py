@@ -42,7 +42,15 @@ NAMES = st.sampled_from(["web", "app", "db", "cache", "proxy", "worker", "api-1"
 NETWORKS = st.sampled_from(["front", "back", "data", "default"])
 VOLUMES = st.sampled_from(["pgdata", "cache-data", "uploads"])
 IMAGES = st.sampled_from(
-    ["nginx:1.27", "postgres:16", "redis", "redis:latest", "example/app:1.0", "mysql:8@sha256:" + "a" * 64, "traefik"]
+    [
+        "nginx:1.27",
+        "postgres:16",
+        "redis",
+        "redis:latest",
+        "example/app:1.0",
+        "mysql:8@sha256:" + "a" * 64,
+        "traefik",
+    ]
 )
 PROFILES = st.lists(st.sampled_from(["dev", "prod", "debug"]), max_size=2, unique=True)
 HOST_IPS = st.sampled_from(["", "127.0.0.1:", "0.0.0.0:", "[::1]:", "[::]:", "192.168.1.10:"])
@@ -76,7 +84,11 @@ def service(draw: st.DrawFn, others: list[str]) -> dict[str, Any]:
         svc["volumes"] = draw(
             st.lists(
                 st.one_of(
-                    st.builds(lambda v, t: f"{v}:{t}", VOLUMES, st.sampled_from(["/data", "/var/lib/postgresql/data"])),
+                    st.builds(
+                        lambda v, t: f"{v}:{t}",
+                        VOLUMES,
+                        st.sampled_from(["/data", "/var/lib/postgresql/data"]),
+                    ),
                     st.builds(lambda t: f"./host-dir:{t}:ro", st.sampled_from(["/srv", "/etc/app"])),
                     st.just("/anonymous"),
                 ),
@@ -106,13 +118,18 @@ def project(draw: st.DrawFn) -> dict[str, Any]:
     services = {name: draw(service([n for n in names if n != name])) for name in names}
     used_networks = {n for s in services.values() for n in s.get("networks", []) if n != "default"}
     used_volumes = {
-        v.split(":")[0] for s in services.values() for v in s.get("volumes", []) if not v.startswith(("/", "."))
+        v.split(":")[0]
+        for s in services.values()
+        for v in s.get("volumes", [])
+        if not v.startswith(("/", "."))
     }
     doc: dict[str, Any] = {"services": services}
     if used_networks:
         doc["networks"] = {n: ({"internal": True} if n == "data" else {}) for n in sorted(used_networks)}
     if used_volumes:
-        doc["volumes"] = {v: ({"external": True} if draw(st.booleans()) else {}) for v in sorted(used_volumes)}
+        doc["volumes"] = {
+            v: ({"external": True} if draw(st.booleans()) else {}) for v in sorted(used_volumes)
+        }
     return doc
 
 
@@ -176,7 +193,9 @@ def test_generated_projects_load_and_findings_point_inside_their_files(
 
 
 @given(doc=project())
-def test_config_output_reloads_to_the_same_model(tmp_path_factory: pytest.TempPathFactory, doc: dict[str, Any]) -> None:
+def test_config_output_reloads_to_the_same_model(
+    tmp_path_factory: pytest.TempPathFactory, doc: dict[str, Any]
+) -> None:
     directory = tmp_path_factory.mktemp("cfg")
     first = _load([_write(directory, "compose.yaml", doc)])
     if first.model is None:
