@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from composelint.model import Project, Service
@@ -186,12 +186,22 @@ def _without_tag(image: str) -> str:
     return name[:colon] if colon > name.rfind("/") else name
 
 
+@functools.lru_cache(maxsize=4096)
 def repository(image: str) -> str:
     """``registry.example.com:5000/team/postgres:16@sha256:..`` -> ``team/postgres``."""
     name = _REGISTRY.sub("", _without_tag(image))
     if name.startswith("library/"):
         name = name[len("library/") :]
     return name.lower()
+
+
+@functools.lru_cache(maxsize=4096)
+def _builtin_key_of(repo: str) -> str | None:
+    for path in _DATA_PATHS:
+        if repo == path or repo.endswith("/" + path):
+            return path
+    last = repo.rsplit("/", 1)[-1]
+    return last if last in _DATA_IMAGES else None
 
 
 @dataclass(frozen=True)
@@ -207,7 +217,8 @@ class DataServices:
         return cls(settings.data_images, settings.not_data_images, settings.data_services)
 
     @staticmethod
-    def _matches(image: str, patterns: Iterable[str]) -> bool:
+    @functools.lru_cache(maxsize=4096)
+    def _matches(image: str, patterns: tuple[str, ...]) -> bool:
         """A configured pattern matches the image name with its registry (`registry.example/pg-*`),
         the repository (`team/pg-*`) or its last component (`pg-*`); tags never count."""
         repo = repository(image)
@@ -221,11 +232,7 @@ class DataServices:
         repo = repository(service.image)
         if self._matches(service.image, self.removed_patterns) and service.name not in self.marked_services:
             return None
-        for path in _DATA_PATHS:
-            if repo == path or repo.endswith("/" + path):
-                return path
-        last = repo.rsplit("/", 1)[-1]
-        return last if last in _DATA_IMAGES else None
+        return _builtin_key_of(repo)
 
     def is_data_service(self, service: Service) -> bool:
         if service.name in self.marked_services or self._builtin_key(service) is not None:

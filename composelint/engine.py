@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from composelint import suppress
@@ -50,7 +50,6 @@ class RunOptions:
 class ProjectResult:
     spec: ProjectSpec
     findings: list[Finding]
-    sources: dict[str, str]
     places: dict[Finding, Place] = field(default_factory=dict)  # when RunOptions.locate
     directives: suppress.Directives = field(default_factory=suppress.Directives)
 
@@ -120,12 +119,6 @@ def empty_project(loaded: LoadedProject) -> Project:
     )
 
 
-def rule_options(rule: type[Rule], settings: Settings) -> dict[str, Any]:
-    options = {name: option.default for name, option in rule.options.items()}
-    options.update(settings.rule_options.get(rule.id, {}))
-    return options
-
-
 def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> list[Finding]:
     try:
         project = build_project(loaded)
@@ -133,19 +126,22 @@ def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> 
         project = None
         loaded.errors.append(crash_error("building the project model", exc, loaded.config_files[0]))
     usable = project is not None
-    ctx = Context(
-        project=project if project is not None else empty_project(loaded),
-        settings=settings,
-        load_errors=tuple(loaded.errors),
-        sources=loaded.sources,
-        documents=loaded.documents,
-    )
+    shared_project = project if project is not None else empty_project(loaded)
+    load_errors = tuple(loaded.errors)
+    cache: dict[str, Any] = {}  # one graph for all the rules
     findings: list[Finding] = []
-    for rule_class in rules_to_run(loaded, usable, settings, registry):
-        rule = rule_class()
-        rule_ctx = replace(ctx, options=rule_options(rule_class, settings))
+    for rule_class, options in rules_to_run(loaded, usable, settings, registry):
+        rule_ctx = Context(
+            project=shared_project,
+            settings=settings,
+            load_errors=load_errors,
+            sources=loaded.sources,
+            documents=loaded.documents,
+            options=options,
+            cache=cache,
+        )
         try:
-            for violation in rule.check(rule_ctx):
+            for violation in rule_class().check(rule_ctx):
                 findings.append(stamp(rule_class, violation, settings))
         except Exception as exc:  # a crashing rule must not stop the others
             findings.append(internal_error(rule_class, exc, loaded, registry, settings))
@@ -154,19 +150,20 @@ def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> 
 
 def rules_to_run(
     loaded: LoadedProject, usable: bool, settings: Settings, registry: Registry
-) -> list[type[Rule]]:
+) -> Sequence[tuple[type[Rule], Mapping[str, Any]]]:
     """The enabled rules; for a project that could not be loaded at all, the rules reporting why.
 
     A file that does not parse must never pass silently because its rule was not selected: the
     problem that stopped loading is reported unless the user ignores its rule explicitly.
     """
-    enabled = registry.enabled(settings)
+    plan = registry.plan(settings)
     if usable:
-        return enabled
+        return plan
+    enabled = dict(plan)
     ignored = {rule.id for selector in settings.ignore for rule in registry.matching(selector)}
     kinds = {error.rule for error in loaded.errors}
     return [
-        rule
+        (rule, enabled.get(rule) or registry.options_for(rule, settings))
         for rule in registry.rules
         if rule.load_error_kinds
         and (rule in enabled or (rule.id not in ignored and kinds & set(rule.load_error_kinds)))
@@ -212,7 +209,7 @@ def lint_project(
     locator = Locator(loaded.documents, loaded.sources)
     findings, directives = suppress.apply(findings, loaded.sources, loaded.documents, locator, registry)
     found_places = places(findings, locator) if options.locate else {}
-    return ProjectResult(spec, findings, loaded.sources, found_places, directives)
+    return ProjectResult(spec, findings, found_places, directives)
 
 
 def without_per_file_ignores(

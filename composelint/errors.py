@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from composelint.span import Span
 
 
@@ -22,6 +24,20 @@ class ComposeError(Exception):
         if self.span is None:
             return self.message
         return f"{self.span}: {self.message}"
+
+
+class ComposeErrors(ComposeError):
+    """Several problems found in one pass (every duplicate key of a file); the first one is the message."""
+
+    def __init__(self, errors: Sequence[ComposeError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, first.span, first.rule)
+        self.errors = list(errors)
+
+
+def each_error(error: ComposeError) -> list[ComposeError]:
+    """The problems an error stands for: itself, or each of several found together."""
+    return error.errors if isinstance(error, ComposeErrors) else [error]
 
 
 class UsageError(Exception):

@@ -11,7 +11,6 @@ parsed, and are only computed for runs that need them.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -139,6 +138,8 @@ def fingerprints(
     The occurrence index tells apart findings of one rule on one node (counted in file order), so
     each fingerprint is unique within a run.
     """
+    import hashlib  # only reports with fingerprints pay for it
+
     seen: dict[tuple[str, str, YamlPath], int] = {}
     out: dict[Finding, str] = {}
     for finding in sorted(set(findings)):

@@ -24,7 +24,7 @@ from typing import Any
 from composelint import canonical, schema
 from composelint.dotenv import parse_dotenv
 from composelint.environment import load_env_files, project_environment
-from composelint.errors import ComposeError
+from composelint.errors import ComposeError, each_error
 from composelint.interpolation import InterpolationError, Lookup, interpolate_tree_collect, substitute
 from composelint.limits import DEFAULT_LIMITS, Limits
 from composelint.merge import enforce_unicity, extend_service, merge_documents
@@ -169,7 +169,7 @@ class _Files:
                 parsed = self._parsed[path] = parse_file(data, path, self.limits)
                 docs = parsed.documents
             except ComposeError as exc:
-                self.errors.append(exc)
+                self.errors.extend(each_error(exc))
         self._documents[path] = docs
         return docs
 

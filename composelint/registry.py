@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from composelint.errors import UsageError
 from composelint.rule import RULE_ID, RULE_NAME, Rule
@@ -69,6 +70,8 @@ class Registry:
         self.rules: tuple[type[Rule], ...] = tuple(sorted(rules, key=lambda r: r.id))
         self.by_id = {rule.id: rule for rule in self.rules}
         self.by_name = {rule.name: rule for rule in self.rules}
+        # Keyed by id(): Settings holds dicts, so it is not hashable; the entry keeps the object alive.
+        self._plans: dict[int, tuple[Settings, tuple[tuple[type[Rule], Mapping[str, Any]], ...]]] = {}
         self._check()
 
     @classmethod
@@ -117,6 +120,27 @@ class Registry:
                 raise UsageError(f"{where}: unknown rule '{selector}'{hint}")
 
     def enabled(self, settings: Settings) -> list[type[Rule]]:
+        return [rule for rule, _ in self.plan(settings)]
+
+    def plan(self, settings: Settings) -> tuple[tuple[type[Rule], Mapping[str, Any]], ...]:
+        """The enabled rules, each with its effective options; worked out once per settings object."""
+        cached = self._plans.get(id(settings))
+        if cached is not None and cached[0] is settings:
+            return cached[1]
+        plan = tuple((rule, self.options_for(rule, settings)) for rule in self._enabled(settings))
+        if len(self._plans) >= 8:  # a run has one or two settings objects; a long-lived caller many
+            self._plans.clear()
+        self._plans[id(settings)] = (settings, plan)
+        return plan
+
+    @staticmethod
+    def options_for(rule: type[Rule], settings: Settings) -> Mapping[str, Any]:
+        """A rule's options: its defaults, overridden by the configuration."""
+        options = {name: option.default for name, option in rule.options.items()}
+        options.update(settings.rule_options.get(rule.id, {}))
+        return options
+
+    def _enabled(self, settings: Settings) -> list[type[Rule]]:
         if settings.select is None:
             chosen = {r.id for r in self.rules if r.enabled_by_default}
         else:

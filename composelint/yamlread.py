@@ -35,7 +35,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from composelint.errors import ComposeError
+from composelint.errors import ComposeError, ComposeErrors, each_error
 from composelint.limits import DEFAULT_LIMITS, Limits
 from composelint.span import Span
 from composelint.tree import OverrideTag, ResetTag, YMap, YSeq
@@ -232,6 +232,7 @@ class _Frame:
 
 _NO_KEY = object()
 _MERGE_KEY = object()
+_MAX_DUPLICATES_REPORTED = 100  # a generated file with thousands must not flood the report
 _OPEN = object()  # an anchor whose collection has not ended yet: an alias to it is a cycle
 _NO_ROOT = object()
 _NO_SPAN = Span("", 0, 0, 0, 0)  # placeholder until a collection's end mark is known
@@ -251,6 +252,7 @@ class _Builder:
         # Spans of the scalars go-yaml reads as a time.Time, and whether any node is !reset/!override.
         self.dates: set[Span] = set()
         self.tagged = False
+        self.duplicates: list[ComposeError] = []
         self._new_document()
 
     def _new_document(self) -> None:
@@ -380,19 +382,22 @@ class _Builder:
         node: YMap = frame.node
         first = node.key_spans.get(key)
         if first is not None:
-            raise ComposeError(
-                f'mapping key "{key}" already defined at line {first.line}', here or span, "duplicate-key"
-            )
-        node.key_spans[key] = span
+            # Compose stops at the first; every one is worth reporting (the file is refused anyway).
+            self._duplicate(f'mapping key "{key}" already defined at line {first.line}', here or span)
+        else:
+            node.key_spans[key] = span
         frame.key = key
 
     def _merge_key(self, frame: _Frame, span: Span) -> None:
         if frame.merge_span is not None:
-            raise ComposeError(
-                f'mapping key "<<" already defined at line {frame.merge_span.line}', span, "duplicate-key"
-            )
+            self._duplicate(f'mapping key "<<" already defined at line {frame.merge_span.line}', span)
+        else:
+            frame.merge_span = span
         frame.key = _MERGE_KEY
-        frame.merge_span = span
+
+    def _duplicate(self, message: str, span: Span) -> None:
+        if len(self.duplicates) < _MAX_DUPLICATES_REPORTED:
+            self.duplicates.append(ComposeError(message, span, "duplicate-key"))
 
     def _value(self, frame: _Frame | None, value: Any, span: Span) -> None:
         if frame is None:
@@ -554,20 +559,25 @@ def parse_file(data: bytes | str, path: str, limits: Limits = DEFAULT_LIMITS) ->
             Span.point(path, 1, 1),
             "limit-exceeded",
         )
+    builder = _Builder(path, limits)
     try:
         parser = _PARSER(raw)  # the pure-Python reader already decodes (and may fail) here
         try:
-            builder = _Builder(path, limits)
             documents = builder.run(parser)
-            return ParsedFile(documents, frozenset(builder.dates), builder.tagged)
         finally:
             parser.dispose()
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, raw, path) from None
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, path, limits) from None
+        raise ComposeErrors([*builder.duplicates, _syntax_error(exc, path, limits)]) from None
     except yaml.YAMLError as exc:
-        raise ComposeError(str(exc), Span.point(path, 1, 1), "yaml-syntax") from None
+        error = ComposeError(str(exc), Span.point(path, 1, 1), "yaml-syntax")
+        raise ComposeErrors([*builder.duplicates, error]) from None
+    except ComposeError as exc:
+        raise ComposeErrors([*builder.duplicates, *each_error(exc)]) from None
+    if builder.duplicates:
+        raise ComposeErrors(builder.duplicates)
+    return ParsedFile(documents, frozenset(builder.dates), builder.tagged)
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, path: str, limits: Limits) -> ComposeError:

@@ -114,7 +114,8 @@ PROBES: dict[str, Found] = {
         ("CL603", 6, 5),  # 6:1 service-keys-order: `pid` before `privileged` (others last, alphabetically)
     },
     "10-empty.yml": {("CL118", 1, 1)},  # 1:1 invalid-schema "must be object"
-    "11-dup-keys.yml": {("CL102", 4, 5)},  # 4:5 invalid-yaml
+    # 4:5 invalid-yaml (dclint stops at the first duplicate; we report the duplicate service too)
+    "11-dup-keys.yml": {("CL102", 4, 5), ("CL102", 5, 3)},
     "12-clean-by-dclint.yml": set(),
 }
 

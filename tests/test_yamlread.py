@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from composelint import yamlread
-from composelint.errors import ComposeError
+from composelint.errors import ComposeError, each_error
 from composelint.limits import DEFAULT_LIMITS, Limits
 from composelint.span import Span
 from composelint.tree import OverrideTag, ResetTag, YMap, YSeq, plain
@@ -314,6 +314,22 @@ def test_nested_and_quoted_duplicate_keys() -> None:
     exc = error("services:\n  a: {image: x}\n  b: {}\n  a: {}\n")
     assert exc.message == 'mapping key "a" already defined at line 2'
     assert where(exc) == (4, 3)
+
+
+@pytest.mark.usefixtures("both_parsers")
+def test_every_duplicate_key_is_reported_even_after_a_syntax_error() -> None:
+    # Compose stops at the first; a user fixing the file wants them all, and a later syntax error too.
+    exc = error("services:\n  a:\n    image: x\n    image: y\n  a: {}\n  b: [\n")
+    assert [(e.rule, where(e)) for e in each_error(exc)] == [
+        ("duplicate-key", (4, 5)),
+        ("duplicate-key", (5, 3)),
+        ("yaml-syntax", (7, 1)),
+    ]
+
+
+def test_duplicate_keys_reported_are_capped() -> None:
+    source = "x:\n" + "".join(f"  k: {i}\n" for i in range(500))
+    assert len(each_error(error(source))) == 100
 
 
 @pytest.mark.usefixtures("both_parsers")

@@ -7,14 +7,14 @@ import dataclasses
 import os
 import sys
 
-from composelint import baseline, config
+from composelint import config
 from composelint.cli import EXIT_FINDINGS, EXIT_OK, _split
 from composelint.discovery import ProjectSpec, default_project, find_projects
 from composelint.engine import RunOptions, all_places, lint, unique_findings, unused_suppressions
 from composelint.errors import UsageError
 from composelint.finding import Severity
 from composelint.fingerprint import fingerprints
-from composelint.formats import FINGERPRINTED, Report, formatters
+from composelint.formats import FINGERPRINTED, Report, formatter
 from composelint.registry import Registry
 from composelint.settings import Settings
 from composelint.suppress import UnusedSuppression
@@ -98,11 +98,13 @@ def run_check(args: argparse.Namespace) -> int:
     if args.show_settings:
         sys.stdout.write(config.describe(settings, registry))
         return EXIT_OK
+    if args.baseline or args.write_baseline:
+        from composelint import baseline
     known = baseline.read(args.baseline) if args.baseline else None
     specs = project_specs(args, cwd, settings)
     jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
     fmt = choose_format(args.format)
-    render = formatters().get(fmt)
+    render = formatter(fmt)
     if render is None:
         raise UsageError(f"format {fmt} is not available")
     # Baselines and fingerprinted formats need each finding's YAML node; other runs skip that work.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -52,20 +53,16 @@ class Report:
 Formatter = Callable[[Report], str]
 
 
-def formatters() -> dict[str, Formatter]:
-    from composelint.formats import compact, github, gitlab, json_format, junit, sarif, text
-
-    return {
-        "text": text.render,
-        "json": json_format.render,
-        "sarif": sarif.render,
-        "github": github.render,
-        "gitlab": gitlab.render,
-        "junit": junit.render,
-        "compact": compact.render,
-    }
+def formatter(name: str) -> Formatter | None:
+    """The renderer of one format; only its module is imported."""
+    if name not in FORMAT_NAMES:
+        return None
+    module = importlib.import_module(f"composelint.formats.{_MODULES.get(name, name)}")
+    render: Formatter = module.render
+    return render
 
 
 FORMAT_NAMES = ("text", "json", "sarif", "github", "gitlab", "junit", "compact")
 # Formats that carry stable fingerprints, so the run must locate each finding's YAML node.
+_MODULES = {"json": "json_format"}  # "json" would shadow the standard library
 FINGERPRINTED = ("sarif", "gitlab")
