@@ -150,7 +150,11 @@ def _expand(template: str, run: _Run) -> str:
         for match in _PATTERN.finditer(text, pos):
             out.append(text[pos : match.start()])
             pos = match.end()
-            value, rest = _replace(match.group(), text, run)
+            matched = match.group()
+            if matched == "$$":  # the commonest match, and a file can hold millions
+                out.append("$")
+                continue
+            value, rest = _replace(matched, text, run)
             out.append(value)
             if rest:
                 frames.append((text, pos))

@@ -94,6 +94,33 @@ EXPECTED: dict[str, int] = {
     # chroma/typesense, 59 /var/lib/mysql, 13 /data/db...) or the one its command chooses
     # (victoria-metrics --storageDataPath=/storage). None is external or stored on a device.
     "CL302": 326,
+    # No privileged service and no no-new-privileges:false anywhere.
+    "CL401": 0,
+    "CL406": 0,
+    # 28 docker.sock mounts (proxies, dashboards, CI: meant, each one to proxy or suppress), 2 `/` mounts.
+    "CL402": 30,
+    # 5 errors (/root, /lib/modules writable; /proc, /sys, /run/dbus read-only), 5 writable below /etc, /usr.
+    "CL403": 10,
+    # network_mode: host (cloudflared, cloudflare-ddns, plex) and pid: host (glances), each needed.
+    "CL404": 4,
+    # seccomp and AppArmor unconfined (photoprism 4, netdata 1), label=disable (supabase vector 2).
+    "CL405": 7,
+    # 7 errors (SYS_ADMIN 4, SYS_MODULE 2, SYS_RAWIO), 6 warnings (NET_ADMIN 5 for VPNs and VMs, SYS_PTRACE).
+    "CL408": 13,
+    # Explicit root overriding the image (10 root, 3 "0:0"); 3 root init jobs that others wait for skipped.
+    "CL410": 13,
+    # scrutiny passes /dev/sda and /dev/sdb to smartctl: raw disks, meant (a suppression with a reason).
+    "CL412": 2,
+    # No shared propagation, no tmpfs with exec or suid, no use_api_socket anywhere.
+    "CL413": 0,
+    "CL414": 0,
+    "CL417": 0,
+    # Literal credentials, each written once (anchors and extends counted once), all true: 78 values,
+    # 24 ${VAR:-default} defaults, 1 `--pass root` command flag; mostly template passwords (postgres,
+    # changeme, sTr0NGp4ssw0rd, fake-us-master-token) that every deployment of the template shares.
+    "CL415": 103,
+    # Connection strings with a literal password (postgres://posthog:posthog@db...), 5 inside defaults.
+    "CL416": 37,
 }
 
 
