@@ -55,6 +55,16 @@ def _huge_scalar(directory: Path) -> None:
     _write(directory, SERVICE + '    command: ["' + "x" * 4_000_000 + '"]\n')
 
 
+def _escapes(directory: Path) -> None:
+    # Interpolation visits every `$`: a million of them must stay linear.
+    _write(directory, SERVICE + '    command: ["' + "$$" * 1_000_000 + '"]\n')
+
+
+def _many_flags(directory: Path) -> None:
+    # Command lines are scanned for `--password x` and URLs with passwords: 300,000 tokens.
+    _write(directory, SERVICE + '    command: "' + " -p" * 300_000 + ' --password=hunter2"\n')
+
+
 def _long_line(directory: Path) -> None:
     environment = ", ".join(f"K{i}: v{i}" for i in range(60_000))
     _write(directory, SERVICE + "    environment: {" + environment + "}\n")
@@ -137,6 +147,8 @@ CASES: tuple[Case, ...] = (
     Case("10,000 levels of nesting", _deep, frozenset({"CL117"})),
     Case("huge scalar (4 MB)", _huge_scalar, frozenset(), exit_code=0),
     Case("very long line (60,000 keys)", _long_line, frozenset(), exit_code=0),
+    Case("a million $$ escapes", _escapes, frozenset(), exit_code=0),
+    Case("command line of 300,000 flags", _many_flags, frozenset({"CL415"})),
     Case("50 MB file", _fifty_mb, frozenset({"CL117"})),
     Case("3,000 services", _many_services, frozenset(), exit_code=0),
     Case("recursive extends", _extends_loop, frozenset({"CL105"}), only=False),

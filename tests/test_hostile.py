@@ -34,7 +34,8 @@ def test_hostile_input(
     project.mkdir()
     case.build(project)
     # Only the rules under test: style and best-practice rules would add noise to a file like this.
-    code, report = lint(project, monkeypatch, capsys, "--select", "CL1,CL201,CL202,CL203,CL3")
+    selected = ",".join(["CL1", "CL201", "CL202", "CL203", "CL3", *sorted(case.rules)])
+    code, report = lint(project, monkeypatch, capsys, "--select", selected)
     rules = {f["rule"] for f in report["findings"]}
     assert "CL100" not in rules
     assert case.rules <= rules, report["findings"]
@@ -47,7 +48,13 @@ def test_hostile_input(
 def test_limits_are_named_in_their_findings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for case, limit in ((CASES[0], "max_nodes"), (CASES[2], "max_depth"), (CASES[5], "max_file_bytes")):
+    by_name = {case.name: case for case in CASES}
+    for name, limit in (
+        ("alias bomb (nested)", "max_nodes"),
+        ("10,000 levels of nesting", "max_depth"),
+        ("50 MB file", "max_file_bytes"),
+    ):
+        case = by_name[name]
         project = tmp_path / limit
         project.mkdir()
         case.build(project)

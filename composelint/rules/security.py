@@ -7,6 +7,7 @@ is the project's own, wherever the project happens to live on the host.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -1608,6 +1609,7 @@ _VARIABLE = re.compile(r"\$(?:\{|[_A-Za-z])")
 _ESCAPED_REFERENCE = re.compile(r"\$\$(?:[_A-Za-z][_A-Za-z0-9]*|\{[^}]*\})")
 
 
+@functools.lru_cache(maxsize=4096)  # names repeat: every service, every token of a command line
 def _is_secret_name(name: str) -> bool:
     words = name.upper().split("_")
     if name.upper() in ("PWD", "OLDPWD") or words[-1] in _SETTING_WORDS:
