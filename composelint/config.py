@@ -322,7 +322,11 @@ def _rule_options(where: KeyPath, value: Any, registry: Registry) -> dict[str, d
                     f" (it has: {', '.join(known)})" if known else " (it has none)"
                 )
                 raise _Invalid(here, f"rule {rule.id} [{rule.name}] has no option '{option}'{hint}")
-            checked[option] = _option_value(here, rule.options[option].type, option_value)
+            spec = rule.options[option]
+            checked[option] = _option_value(here, spec.type, option_value)
+            problem = spec.problem(checked[option]) if spec.problem is not None else None
+            if problem is not None:
+                raise _Invalid(here, f"option `{option}` of rule {rule.id} [{rule.name}] {problem}")
         out[rule.id] = {**out.get(rule.id, {}), **checked}
     return out
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -43,11 +43,14 @@ REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A rule option: its type (bool, int, str or list), default and one-line help."""
+    """A rule option: its type (bool, int, str or list), default and one-line help; ``problem``, when
+    given, says what is wrong with a configured value (None: nothing), so the configuration is refused
+    with that message instead of the rule failing at run time."""
 
     type: type
     default: Any
     help: str
+    problem: Callable[[Any], str | None] | None = None
 
 
 @dataclass

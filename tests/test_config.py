@@ -225,6 +225,12 @@ def test_limits(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
             ".composelint.toml:2: option `allowed` must be a list",
         ),
         (
+            ".composelint.toml",
+            '[options.container-name-pattern]\npattern = "([a-z"\n',
+            ".composelint.toml:2: option `pattern` of rule CL610 [container-name-pattern] is not a valid "
+            "regular expression",
+        ),
+        (
             ".composelint.yaml",
             "per-file-ignores:\n  'a/*': [CL302]\n  'b/*': [CL3O2]\n",
             ".composelint.yaml:3: unknown rule 'CL3O2' (did you mean 'CL302'?)",

@@ -676,6 +676,14 @@ class RequireProjectName(Rule):
 _DOCKER_CONTAINER_NAME = "[a-zA-Z0-9][a-zA-Z0-9_.-]+"
 
 
+def _regex_problem(pattern: str) -> str | None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"is not a valid regular expression: {exc}"
+    return None
+
+
 class ContainerNamePattern(Rule):
     """A `container_name` does not match the naming pattern.
 
@@ -713,7 +721,12 @@ class ContainerNamePattern(Rule):
     summary = "A container_name does not match the naming pattern"
     enabled_by_default = False
     options: ClassVar[Mapping[str, Option]] = {
-        "pattern": Option(str, _DOCKER_CONTAINER_NAME, "regular expression container names must fully match"),
+        "pattern": Option(
+            str,
+            _DOCKER_CONTAINER_NAME,
+            "regular expression container names must fully match",
+            problem=lambda value: _regex_problem(str(value)),
+        ),
     }
 
     def check(self, ctx: Context) -> Iterator[Violation]:
