@@ -584,7 +584,7 @@ class _Loader:
             for doc in self.files.parsed(path) or ():
                 value = doc.get("name") if isinstance(doc, YMap) else None
                 if isinstance(value, str) and value:
-                    from_files = value
+                    from_files, first = value, doc.value_span("name")
         if from_files:
             # A bad template is reported when the file itself is interpolated.
             with contextlib.suppress(InterpolationError):

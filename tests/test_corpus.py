@@ -47,7 +47,7 @@ EXPECTED: dict[str, int] = {
     "CL116": 0,
     "CL117": 0,
     # true positives: postgres-pgdog's two images come from unset variables (no image, no build), and
-    # huly's project name is "${DOCKER_NAME}", unset (reported at 1:1 by the loader, not at `name:`).
+    # huly's project name is "${DOCKER_NAME}", unset (reported at its `name:` value).
     "CL118": 3,
     # Segmentation intent (2+ networks) in only 6 files (awesome-compose samples), all textbook: each
     # database on a network shared only with the service that uses it. No isolation policy anywhere.

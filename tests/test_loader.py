@@ -505,15 +505,19 @@ def test_star_profile_enables_everything(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("yaml_name", "environ", "message"),
+    ("yaml_name", "environ", "message", "position"),
     [
-        ("name: ${UNSET}\n", {}, "project name must not be empty"),
-        ("", {"COMPOSE_PROJECT_NAME": "My_Project"}, 'invalid project name "My_Project"'),
+        # At the `name:` value that interpolates to nothing.
+        ("name: ${UNSET}\n", {}, "project name must not be empty", (1, 7)),
+        ("", {"COMPOSE_PROJECT_NAME": "My_Project"}, 'invalid project name "My_Project"', (1, 1)),
     ],
 )
-def test_bad_project_names(tmp_path: Path, yaml_name: str, environ: dict[str, str], message: str) -> None:
+def test_bad_project_names(
+    tmp_path: Path, yaml_name: str, environ: dict[str, str], message: str, position: tuple[int, int]
+) -> None:
     write(tmp_path, "compose.yaml", yaml_name + "services:\n  a:\n    image: alpine\n")
-    assert any(message in e.message for e in errors(load(tmp_path, environ=environ), "invalid-config"))
+    found = [e for e in errors(load(tmp_path, environ=environ), "invalid-config") if message in e.message]
+    assert [(e.span.line, e.span.column) for e in found if e.span is not None] == [position]
 
 
 def test_project_name_is_interpolated_and_usable_in_values(tmp_path: Path) -> None:
