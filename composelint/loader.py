@@ -110,6 +110,8 @@ class _Files:
 
     def shown(self, path: str) -> str:
         """A path as messages show it: relative to the working directory when below it."""
+        if not path:
+            return '""'  # `env_file: [""]`: Compose keeps the empty path, and fails to find it
         relative = os.path.relpath(path, self.cwd)
         return path if relative.startswith(os.pardir) else relative
 

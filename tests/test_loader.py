@@ -368,6 +368,13 @@ def test_env_file_entries_required_or_not(tmp_path: Path) -> None:
     assert found[0].span is not None and found[0].span.line == 7
 
 
+def test_an_empty_env_file_path_is_a_missing_file(tmp_path: Path) -> None:
+    # Found by fuzzing: Compose says "env file  not found: stat : no such file or directory".
+    write(tmp_path, "compose.yaml", 'services:\n  a:\n    image: alpine\n    env_file: [""]\n')
+    found = errors(load(tmp_path), "missing-file")
+    assert [(e.message, e.span and e.span.line) for e in found] == [('file not found: ""', 4)]
+
+
 def test_env_file_values_are_interpolated_from_the_project_environment(tmp_path: Path) -> None:
     write(tmp_path, ".env", "DOMAIN=example.org\n")
     write(tmp_path, "app.env", "URL=https://${DOMAIN}/\nRAW='${DOMAIN}'\n")
