@@ -585,7 +585,7 @@ class _Loader:
         for path in files:
             for doc in self.files.parsed(path) or ():
                 value = doc.get("name") if isinstance(doc, YMap) else None
-                if isinstance(value, str) and value:
+                if isinstance(doc, YMap) and isinstance(value, str) and value:
                     from_files, first = value, doc.value_span("name")
         if from_files:
             # A bad template is reported when the file itself is interpolated.
