@@ -53,13 +53,15 @@ def test_limits_are_named_in_their_findings(
         ("alias bomb (nested)", "max_nodes"),
         ("10,000 levels of nesting", "max_depth"),
         ("50 MB file", "max_file_bytes"),
+        ("extends chain deeper than the limit", "max_include_depth"),
     ):
         case = by_name[name]
         project = tmp_path / limit
         project.mkdir()
         case.build(project)
         _, report = lint(project, monkeypatch, capsys, "--select", "CL117")
-        assert [f"(limit {limit})" in f["message"] for f in report["findings"]] == [True], report
+        named = [f"(limit {limit})" in f["message"] for f in report["findings"]]
+        assert named and all(named), report
 
 
 def test_unreadable_file_is_a_finding(
