@@ -31,6 +31,14 @@ from composelint.tree import IStr, YMap, YSeq
 Errors = list[ComposeError]
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
 
+# Mappings whose keys are names (variables, labels, networks, services...), not the fields of a
+# structure: every entry is the user's, and `docker compose config` prints them only when not empty.
+NAMED_MAPPINGS = frozenset(
+    {"additional_contexts", "annotations", "args", "aux_addresses", "depends_on", "driver_opts"}
+    | {"environment", "labels", "models", "networks", "options", "ssh", "storage_opt", "sysctls"}
+    | {"ulimits"}
+)
+
 
 def from_plain(value: Any, span: Span) -> Any:
     """A plain dict/list (from the spec parsers) as a tree whose every node points at ``span``."""

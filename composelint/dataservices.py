@@ -276,14 +276,7 @@ def _configured_dirs(service: Service) -> list[str]:
     for key, value in service.environment.items():
         if value and value.startswith("/") and _DATA_VARIABLE.search(key.upper()):
             found.append(value)
-    words: list[str] = []
-    for key in ("entrypoint", "command"):
-        value = service.config.get(key)
-        if isinstance(value, str):
-            words.append(value)
-        elif isinstance(value, list):
-            words.extend(v for v in value if isinstance(v, str))
-    for option, path in _DATA_OPTION.findall(" ".join(words)):
+    for option, path in _DATA_OPTION.findall(" ".join(service.command_strings())):
         if _DATA_WORDS.search(option) and not _NOT_DATA_WORDS.search(option):
             found.append(path)
     return [path.rstrip("/") for path in found if path.rstrip("/")]

@@ -163,7 +163,7 @@ def rules_to_run(
     ignored = {rule.id for selector in settings.ignore for rule in registry.matching(selector)}
     kinds = {error.rule for error in loaded.errors}
     return [
-        (rule, enabled.get(rule) or registry.options_for(rule, settings))
+        (rule, enabled[rule] if rule in enabled else registry.options_for(rule, settings))
         for rule in registry.rules
         if rule.load_error_kinds
         and (rule in enabled or (rule.id not in ignored and kinds & set(rule.load_error_kinds)))

@@ -672,28 +672,8 @@ def _env_key_lines(text: str) -> dict[str, tuple[int, int]]:
     return found
 
 
-# Mappings whose keys are names (of services, variables, labels...), where an "x-" key is a name too,
-# not an extension.
-_NAMED_ENTRIES = frozenset(
-    {
-        "additional_contexts",
-        "annotations",
-        "args",
-        "aux_addresses",
-        "depends_on",
-        "driver_opts",
-        "environment",
-        "extra_hosts",
-        "labels",
-        "models",
-        "networks",
-        "options",
-        "ssh",
-        "storage_opt",
-        "sysctls",
-        "ulimits",
-    }
-)
+# Mappings where an "x-" key is a name, not an extension (extra_hosts is keyed by host names too).
+_NAMED_ENTRIES = canonical.NAMED_MAPPINGS | {"extra_hosts"}
 _TOP_LEVEL_NAMED = frozenset({"services", "volumes", "networks", "secrets", "configs", "models"})
 
 

@@ -128,6 +128,17 @@ class Service:
     def key_span(self, key: str) -> Span | None:
         return self.config.key_span(key) if key in self.config else None
 
+    def command_strings(self) -> list[str]:
+        """The strings of ``entrypoint`` then ``command``, each given as one string or as a list."""
+        strings: list[str] = []
+        for key in ("entrypoint", "command"):
+            value = self.config.get(key)
+            if isinstance(value, str):
+                strings.append(value)
+            elif isinstance(value, list):
+                strings.extend(v for v in value if isinstance(v, str))
+        return strings
+
 
 @dataclass(frozen=True, slots=True)
 class Network:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from composelint.canonical import NAMED_MAPPINGS
 from composelint.cli import EXIT_FINDINGS, EXIT_OK
 from composelint.commands.check import run_options
 from composelint.discovery import ProjectSpec, default_project, project_for_file
@@ -86,19 +87,6 @@ def compose_config(model: YMap) -> dict[str, Any]:
 _KEPT_WHEN_EMPTY = frozenset(
     {"action", "attach", "command", "entrypoint", "init", "max_attempts", "parallelism", "path", "replicas"}
     | {"required", "retries", "scale"}
-)
-# Mappings keyed by names (not structs): every entry stays, and they are left out when empty.
-_NAMED_MAPS = frozenset(
-    {
-        "additional_contexts",
-        "annotations",
-        "args",
-        "aux_addresses",
-        "depends_on",
-        "driver_opts",
-        "environment",
-    }
-    | {"labels", "models", "networks", "options", "ssh", "storage_opt", "sysctls", "ulimits"}
 )
 _STRING_MAPS = frozenset({"aux_addresses", "driver_opts", "options", "storage_opt"})  # Go map[string]string
 _DURATIONS = frozenset(
@@ -217,7 +205,7 @@ def _field(key: str, value: Any) -> Any:
                 k: v if isinstance(v, list) else "" if v is None else go_format(v)
                 for k, v in sorted(value.items())
             }
-        if key in _NAMED_MAPS:
+        if key in NAMED_MAPPINGS:
             return {
                 k: _struct(v) if isinstance(v, dict) else _field(key, v) for k, v in sorted(value.items())
             }
@@ -250,7 +238,7 @@ def _is_empty(key: str, value: Any) -> bool:
         return True
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value == 0
-    return value == {} and key in _NAMED_MAPS
+    return value == {} and key in NAMED_MAPPINGS
 
 
 def _resource(kind: str, resource: Any) -> Any:

@@ -108,14 +108,7 @@ _NAME_CHARS = r"A-Za-z0-9_\-"
 
 
 def _service_texts(service: Service) -> list[str]:
-    texts = [v for v in service.environment.values() if v]
-    for key in ("command", "entrypoint"):
-        value = service.config.get(key)
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, list):
-            texts.extend(v for v in value if isinstance(v, str))
-    return texts
+    return [*(v for v in service.environment.values() if v), *service.command_strings()]
 
 
 def _names_pattern(data: Service) -> re.Pattern[str]:
