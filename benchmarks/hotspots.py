@@ -38,7 +38,9 @@ from run import CORPUS, SINGLE_FILE, compose_files, replicate
 # (label, module, attribute): the attribute is wrapped where the caller looks it up.
 STAGES = (
     ("load a project (all of the loader)", "composelint.engine", "load_project"),
-    ("  read YAML into span trees", "composelint.loader", "read_documents_and_dates"),
+    ("  read YAML into span trees", "composelint.loader", "parse_file"),
+    ("  merge documents", "composelint.loader", "merge_documents"),
+    ("  normalize", "composelint.canonical", "normalize"),
     ("  interpolate", "composelint.loader", "interpolate_tree_collect"),
     ("  cast types", "composelint.canonical", "cast_types"),
     ("  enforce unicity (merge.matches...)", "composelint.loader", "enforce_unicity"),

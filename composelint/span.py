@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 class _Mark(Protocol):
@@ -11,9 +10,12 @@ class _Mark(Protocol):
     column: int
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """Where a YAML node was written: file, and 1-based start/end line and column."""
+class Span(NamedTuple):
+    """Where a YAML node was written: file, and 1-based start/end line and column.
+
+    A named tuple rather than a frozen dataclass: the reader makes one per YAML node, and spans are
+    hashed and compared all the time; tuples do both several times faster.
+    """
 
     path: str
     line: int
