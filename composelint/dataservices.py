@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from composelint.model import Project, Service
 from composelint.settings import Settings
@@ -204,8 +204,7 @@ def _builtin_key_of(repo: str) -> str | None:
     return last if last in _DATA_IMAGES else None
 
 
-@dataclass(frozen=True)
-class DataServices:
+class DataServices(NamedTuple):
     """The data-service policy of a run: built-in images, plus and minus the configured patterns."""
 
     extra_patterns: tuple[str, ...] = ()

@@ -13,7 +13,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from composelint.errors import UsageError
 
@@ -32,8 +32,7 @@ _PREFIX_VARIANT = re.compile(r"(docker-)?compose[._-][^/]*\.ya?ml", re.IGNORECAS
 SKIPPED_DIRS = {".git", "node_modules", ".hg", ".svn", ".tox", ".venv", "__pycache__"}
 
 
-@dataclass(frozen=True, order=True)
-class ProjectSpec:
+class ProjectSpec(NamedTuple):
     files: tuple[str, ...]  # absolute paths, main file first
 
 
@@ -189,11 +188,32 @@ def _dotenv_settings(cwd: str, environ: Mapping[str, str]) -> dict[str, str]:
 
 def repository_root(path: str) -> str | None:
     """The nearest directory at or above ``path`` holding ``.git`` (None outside a repository)."""
-    directory = os.path.abspath(path)
-    while True:
-        if os.path.exists(os.path.join(directory, ".git")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
+    return RepositoryRoots().find(path)
+
+
+class RepositoryRoots:
+    """``repository_root`` for the many projects of one run: each directory is looked at once, so a
+    tree of thousands of projects does not stat the same parents thousands of times."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, str | None] = {}
+
+    def find(self, path: str) -> str | None:
+        directory = os.path.abspath(path)
+        visited: list[str] = []
+        while True:
+            if directory in self._known:
+                found = self._known[directory]
+                break
+            visited.append(directory)
+            if os.path.exists(os.path.join(directory, ".git")):
+                found = directory
+                break
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                found = None
+                break
+            directory = parent
+        for seen in visited:
+            self._known[seen] = found
+        return found

@@ -14,7 +14,7 @@ from typing import Any
 
 from composelint import suppress
 from composelint.config import ignored_by_glob
-from composelint.discovery import ProjectSpec, repository_root
+from composelint.discovery import ProjectSpec, RepositoryRoots
 from composelint.errors import ComposeError, UsageError
 from composelint.finding import Finding, Severity, Violation
 from composelint.fingerprint import Locator, Place, places
@@ -54,7 +54,10 @@ class ProjectResult:
     directives: suppress.Directives = field(default_factory=suppress.Directives)
 
 
-def load(spec: ProjectSpec, settings: Settings, options: RunOptions) -> LoadedProject:
+def load(
+    spec: ProjectSpec, settings: Settings, options: RunOptions, roots: RepositoryRoots | None = None
+) -> LoadedProject:
+    root = options.root or (roots or RepositoryRoots()).find(os.path.dirname(spec.files[0]))
     try:
         loaded = load_project(
             LoadOptions(
@@ -66,7 +69,7 @@ def load(spec: ProjectSpec, settings: Settings, options: RunOptions) -> LoadedPr
                 environ=options.environ,
                 cwd=options.cwd,
                 limits=settings.limits,
-                root=options.root or repository_root(os.path.dirname(spec.files[0])),
+                root=root,
             )
         )
     except Exception as exc:  # a loader bug must not stop the run: report it on this project
@@ -127,19 +130,18 @@ def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> 
         loaded.errors.append(crash_error("building the project model", exc, loaded.config_files[0]))
     usable = project is not None
     shared_project = project if project is not None else empty_project(loaded)
-    load_errors = tuple(loaded.errors)
-    cache: dict[str, Any] = {}  # one graph for all the rules
+    # One context for all the rules (so one graph): only the options change from rule to rule, and
+    # each rule's generator is consumed before the next rule starts.
+    rule_ctx = Context(
+        project=shared_project,
+        settings=settings,
+        load_errors=tuple(loaded.errors),
+        sources=loaded.sources,
+        documents=loaded.documents,
+    )
     findings: list[Finding] = []
     for rule_class, options in rules_to_run(loaded, usable, settings, registry):
-        rule_ctx = Context(
-            project=shared_project,
-            settings=settings,
-            load_errors=load_errors,
-            sources=loaded.sources,
-            documents=loaded.documents,
-            options=options,
-            cache=cache,
-        )
+        rule_ctx.options = options
         try:
             for violation in rule_class().check(rule_ctx):
                 findings.append(stamp(rule_class, violation, settings))
@@ -199,10 +201,14 @@ def internal_error(
 
 
 def lint_project(
-    spec: ProjectSpec, settings: Settings, options: RunOptions, registry: Registry | None = None
+    spec: ProjectSpec,
+    settings: Settings,
+    options: RunOptions,
+    registry: Registry | None = None,
+    roots: RepositoryRoots | None = None,
 ) -> ProjectResult:
     registry = registry if registry is not None else Registry.default()
-    loaded = load(spec, settings, options)
+    loaded = load(spec, settings, options, roots)
     findings = without_per_file_ignores(
         run_rules(loaded, settings, registry), settings, registry, options.cwd
     )
@@ -235,18 +241,18 @@ def without_per_file_ignores(
 
 # What every task of a worker process shares, set once when the process starts: the settings and
 # options cross the process boundary once per worker, and the registry is built once, not per project.
-_worker_run: tuple[Settings, RunOptions, Registry] | None = None
+_worker_run: tuple[Settings, RunOptions, Registry, RepositoryRoots] | None = None
 
 
 def _start_worker(settings: Settings, options: RunOptions) -> None:
     global _worker_run
-    _worker_run = (settings, options, Registry.default())
+    _worker_run = (settings, options, Registry.default(), RepositoryRoots())
 
 
 def _lint_in_worker(spec: ProjectSpec) -> ProjectResult:
     assert _worker_run is not None, "_start_worker runs first in every worker"
-    settings, options, registry = _worker_run
-    return lint_project(spec, settings, options, registry)
+    settings, options, registry, roots = _worker_run
+    return lint_project(spec, settings, options, registry, roots)
 
 
 def lint(
@@ -260,7 +266,8 @@ def lint(
         with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings, options)) as pool:
             return list(pool.map(_lint_in_worker, specs, chunksize=chunk))
     registry = Registry.default()
-    return [lint_project(spec, settings, options, registry) for spec in specs]
+    roots = RepositoryRoots()
+    return [lint_project(spec, settings, options, registry, roots) for spec in specs]
 
 
 def unused_suppressions(

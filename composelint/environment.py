@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from composelint.dotenv import parse_dotenv
 from composelint.errors import ComposeError
@@ -21,8 +21,7 @@ _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _FALSE = ("0", "f", "F", "FALSE", "false", "False")
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectEnvironment:
+class ProjectEnvironment(NamedTuple):
     variables: dict[str, str]
     env_files: tuple[str, ...]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from composelint.span import Span
 
@@ -29,8 +29,7 @@ class Severity(enum.Enum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     """A rule's report: the node it concerns and what is wrong with it. The engine does the rest."""
 
     span: Span
@@ -41,8 +40,7 @@ class Violation:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Finding:
+class Finding(NamedTuple):
     """A violation stamped by the engine with its rule, resolved severity and position."""
 
     path: str

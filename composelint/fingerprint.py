@@ -14,8 +14,7 @@ import bisect
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from composelint.finding import Finding
 from composelint.tree import YMap, YSeq
@@ -23,8 +22,7 @@ from composelint.tree import YMap, YSeq
 YamlPath = tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     path: YamlPath
     key_line: int  # line of the key holding the node (for a sequence item: the sequence's key)
 

@@ -22,9 +22,8 @@ included); ``none`` reaches nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -48,8 +47,7 @@ def network_node(name: str) -> Node:
     return ("network", name)
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """Why two services reach each other: a shared network, or a shared network namespace."""
 
     kind: str  # "network", "namespace" or "host"
@@ -65,8 +63,7 @@ class Link:
         return "a shared network namespace"
 
 
-@dataclass(frozen=True, slots=True)
-class Membership:
+class Membership(NamedTuple):
     """A namespace owner's place on one Docker network: the key it used and where it joined."""
 
     network: str  # the key under the service's `networks:` (or the network_mode value)

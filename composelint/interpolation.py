@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from composelint.errors import ComposeError
 from composelint.span import Span
@@ -97,8 +97,7 @@ class MissingRequiredError(InterpolationError):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class Substitution:
+class Substitution(NamedTuple):
     """The result of ``substitute``."""
 
     value: str
@@ -254,15 +253,6 @@ def _nested(template: str, run: _Run) -> str:
 # --- the value tree -------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Frame:
-    """A container being rebuilt: the source's remaining children and the copy they go into."""
-
-    children: Iterator[tuple[str | int, Any, Span]]
-    target: YMap | YSeq
-    path: str
-
-
 def interpolate_tree(
     tree: YMap, lookup: Lookup, *, path_prefix: str = "", eager_defaults: bool = False
 ) -> YMap:
@@ -289,7 +279,11 @@ def interpolate_tree_collect(
 
 
 class _Walker:
-    """Depth-first, document-order copy of a tree with an explicit stack (trees can be 500 deep)."""
+    """Depth-first, document-order copy of a tree with an explicit stack (trees can be 500 deep).
+
+    This runs over every node of every file: values are dispatched on their exact class, and a
+    value's dotted path is only built when an error needs it.
+    """
 
     def __init__(self, lookup: Lookup, eager: bool, *, stop_at_first: bool) -> None:
         self.lookup = lookup
@@ -299,44 +293,48 @@ class _Walker:
 
     def walk(self, tree: YMap, path_prefix: str) -> tuple[YMap, list[ComposeError]]:
         root = _empty_map(tree)
-        stack = [_Frame(_children(tree), root, path_prefix)]
-        while stack and not (self.stop_at_first and self.errors):
-            frame = stack[-1]
-            entry = next(frame.children, None)
-            if entry is None:
-                stack.pop()
-                continue
-            key, value, span = entry
-            new_value, child = self.convert(value, span, _join(frame.path, key))
-            if isinstance(frame.target, YMap):
-                frame.target[str(key)] = new_value
+        # Each frame: the source's remaining (key, value) pairs, the source, its copy, its path.
+        stack: list[tuple[Iterator[tuple[Any, Any]], YMap | YSeq, YMap | YSeq, str]] = [
+            (iter(tree.items()), tree, root, path_prefix)
+        ]
+        errors = self.errors
+        while stack and not (self.stop_at_first and errors):
+            entries, source, target, path = stack[-1]
+            for key, value in entries:
+                cls = value.__class__
+                original: YMap | YSeq | None = None  # a container: its copy is filled next
+                if cls is str:
+                    if "$" in value:
+                        value = self.interpolate(value, _span_of(source, key), path, key)
+                elif cls is YMap or cls is YSeq:
+                    original = value
+                    value = _empty_copy(value)
+                elif cls is OverrideTag:
+                    inner = value.value
+                    if inner.__class__ is YMap or inner.__class__ is YSeq:
+                        original = inner
+                        inner = _empty_copy(inner)
+                    elif inner.__class__ is str and "$" in inner:
+                        inner = self.interpolate(inner, _span_of(source, key), path, key)
+                    value = OverrideTag(inner, value.span)
+                if isinstance(target, YMap):
+                    target[key] = value
+                else:
+                    target.append(value)
+                if original is not None:
+                    copy = value.value if value.__class__ is OverrideTag else value
+                    items = original.items() if original.__class__ is YMap else enumerate(original)
+                    stack.append((iter(items), original, copy, _join(path, key)))
+                    break
             else:
-                frame.target.append(new_value)
-            if child is not None:
-                stack.append(child)
-        return root, self.errors
+                stack.pop()
+        return root, errors
 
-    def convert(self, value: Any, span: Span, path: str) -> tuple[Any, _Frame | None]:
-        """The copy of ``value``, and a frame to fill it when it is a container."""
-        if isinstance(value, YMap):
-            new_map = _empty_map(value)
-            return new_map, _Frame(_children(value), new_map, path)
-        if isinstance(value, YSeq):
-            new_seq = YSeq(value.span)
-            new_seq.item_spans.extend(value.item_spans)
-            return new_seq, _Frame(_children(value), new_seq, path)
-        if isinstance(value, OverrideTag):
-            inner, child = self.convert(value.value, span, path)
-            return OverrideTag(inner, value.span), child
-        if isinstance(value, str) and "$" in value and not isinstance(value, IStr):
-            return self.interpolate(value, span, path), None
-        return value, None
-
-    def interpolate(self, value: str, span: Span, path: str) -> str:
+    def interpolate(self, value: str, span: Span, path: str, key: str | int) -> str:
         try:
             result = substitute(value, self.lookup, eager_defaults=self.eager)
         except InterpolationError as error:
-            self.errors.append(_tree_error(error, path, span))
+            self.errors.append(_tree_error(error, _join(path, key), span))
             return value
         return IStr(result.value, value, result.variables, result.unset)
 
@@ -348,13 +346,20 @@ def _empty_map(source: YMap) -> YMap:
     return out
 
 
-def _children(container: YMap | YSeq) -> Iterator[tuple[str | int, Any, Span]]:
+def _empty_seq(source: YSeq) -> YSeq:
+    out = YSeq(source.span)
+    out.item_spans.extend(source.item_spans)
+    return out
+
+
+def _empty_copy(source: YMap | YSeq) -> YMap | YSeq:
+    return _empty_map(source) if isinstance(source, YMap) else _empty_seq(source)
+
+
+def _span_of(container: YMap | YSeq, key: str | int) -> Span:
     if isinstance(container, YMap):
-        for key, value in container.items():
-            yield key, value, container.value_span(key)
-    else:
-        for index, value in enumerate(container):
-            yield index, value, container.item_span(index)
+        return container.value_span(str(key))
+    return container.item_span(int(key))
 
 
 def _join(path: str, key: str | int) -> str:

@@ -91,7 +91,12 @@ class _Files:
             return None
         try:
             with open(path, "rb") as handle:
-                data = handle.read(self.limits.max_file_bytes + 1)
+                # Read what the file holds, not a buffer of the limit's size (8 MB allocated per
+                # file would cost more than the parse); a file growing meanwhile is still bounded.
+                expected = os.fstat(handle.fileno()).st_size
+                data = handle.read(min(expected, self.limits.max_file_bytes) + 1)
+                if len(data) > expected:
+                    data += handle.read(self.limits.max_file_bytes + 1 - len(data))
         except OSError as exc:
             self.errors.append(
                 ComposeError(f"cannot read {self.shown(path)}: {exc.strerror}", span, "unreadable-file")
@@ -116,7 +121,6 @@ class _Files:
         return path if relative.startswith(os.pardir) else relative
 
     def _check(self, path: str) -> tuple[str, str] | None:
-        shown = self.shown(path)
         self._count += 1
         if self._count > self.limits.max_files:
             return (
@@ -126,17 +130,20 @@ class _Files:
         if self.root is not None:
             real = os.path.realpath(path)
             if real != self.root and not real.startswith(self.root.rstrip(os.sep) + os.sep):
-                return (f"{shown} is outside the repository; it was not read", "unsafe-path")
+                return (f"{self.shown(path)} is outside the repository; it was not read", "unsafe-path")
         try:
             info = os.stat(path)
         except FileNotFoundError:
-            return (f"file not found: {shown}", "missing-file")
+            return (f"file not found: {self.shown(path)}", "missing-file")
         except OSError as exc:
-            return (f"cannot read {shown}: {exc.strerror}", "unreadable-file")
+            return (f"cannot read {self.shown(path)}: {exc.strerror}", "unreadable-file")
         if stat.S_ISDIR(info.st_mode):
-            return (f"{shown} is a directory, not a file", "unreadable-file")
+            return (f"{self.shown(path)} is a directory, not a file", "unreadable-file")
         if not stat.S_ISREG(info.st_mode):
-            return (f"{shown} is not a regular file (device, FIFO or socket); it was not read", "unsafe-path")
+            return (
+                f"{self.shown(path)} is not a regular file (device, FIFO or socket); it was not read",
+                "unsafe-path",
+            )
         if info.st_size > self.limits.max_file_bytes:
             return (
                 f"{self.shown(path)} is larger than {self.limits.max_file_bytes} bytes (limit max_file_bytes)",

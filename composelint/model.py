@@ -8,8 +8,8 @@ Each service also keeps its full canonical definition (``config``) for rules tha
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from composelint.loader import LoadedProject
 from composelint.span import Span
@@ -23,8 +23,7 @@ def _variables(value: Any) -> tuple[tuple[str, ...], tuple[str, ...], str | None
     return (), (), None
 
 
-@dataclass(frozen=True, slots=True)
-class PortMapping:
+class PortMapping(NamedTuple):
     """One published or exposed port mapping, after short syntax and interpolation are resolved."""
 
     target: int | None
@@ -60,8 +59,7 @@ class PortMapping:
         return f"{host}{published}{self.target}/{self.protocol}"
 
 
-@dataclass(frozen=True, slots=True)
-class Mount:
+class Mount(NamedTuple):
     type: str  # bind, volume, tmpfs, npipe, cluster, image
     source: str | None
     target: str
@@ -74,8 +72,7 @@ class Mount:
     config: YMap
 
 
-@dataclass(frozen=True, slots=True)
-class NetworkAttachment:
+class NetworkAttachment(NamedTuple):
     network: str
     aliases: tuple[str, ...]
     ipv4_address: str | None
@@ -84,8 +81,7 @@ class NetworkAttachment:
     implicit: bool = False  # the `default` network Compose attached on its own (span: the service)
 
 
-@dataclass(frozen=True, slots=True)
-class Dependency:
+class Dependency(NamedTuple):
     service: str
     condition: str
     required: bool
@@ -94,8 +90,7 @@ class Dependency:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Service:
+class Service(NamedTuple):
     name: str
     span: Span  # the service's key
     image: str | None
@@ -140,8 +135,7 @@ class Service:
         return strings
 
 
-@dataclass(frozen=True, slots=True)
-class Network:
+class Network(NamedTuple):
     name: str  # the key under `networks:`
     effective_name: str  # the name Docker sees (external networks: their own name)
     external: bool
@@ -153,8 +147,7 @@ class Network:
     declared: bool = True  # False for the `default` network Compose adds on its own
 
 
-@dataclass(frozen=True, slots=True)
-class Volume:
+class Volume(NamedTuple):
     name: str
     effective_name: str
     external: bool
@@ -163,8 +156,7 @@ class Volume:
     config: YMap
 
 
-@dataclass(frozen=True, slots=True)
-class FileObject:
+class FileObject(NamedTuple):
     """A top-level secret or config."""
 
     name: str
@@ -174,8 +166,7 @@ class FileObject:
     config: YMap
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     name: str
     working_dir: str
     config_files: tuple[str, ...]
@@ -188,7 +179,7 @@ class Project:
     active_profiles: tuple[str, ...] | None
     disabled_services: tuple[str, ...]
     model: YMap
-    extensions: Mapping[str, Any] = field(default_factory=dict)
+    extensions: Mapping[str, Any] = MappingProxyType({})
 
 
 def _str(value: Any) -> str | None:
@@ -249,7 +240,7 @@ def _networks(model: YMap) -> dict[str, Network]:
     node = model.get("networks")
     implicit = isinstance(node, YMap) and "default" in node and node.key_span("default") == model.span
     if implicit:
-        networks["default"] = replace(networks["default"], declared=False)
+        networks["default"] = networks["default"]._replace(declared=False)
     return networks
 
 

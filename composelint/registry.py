@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from composelint.errors import UsageError
 from composelint.rule import RULE_ID, RULE_NAME, Rule
@@ -20,8 +19,7 @@ def builtin_rules() -> tuple[type[Rule], ...]:
     return BUILTIN_RULES
 
 
-@dataclass(frozen=True)
-class PluginFailure:
+class PluginFailure(NamedTuple):
     """A plugin that could not be loaded: reported, never fatal."""
 
     entry_point: str

@@ -15,7 +15,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from composelint.errors import ComposeError
 from composelint.finding import Severity, Violation
@@ -41,8 +41,7 @@ RULE_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """A rule option: its type (bool, int, str or list), default and one-line help; ``problem``, when
     given, says what is wrong with a configured value (None: nothing), so the configuration is refused
     with that message instead of the rule failing at run time."""
@@ -55,7 +54,11 @@ class Option:
 
 @dataclass
 class Context:
-    """Everything a rule may look at for one project. Treat it as read-only."""
+    """Everything a rule may look at for one project. Treat it as read-only.
+
+    The engine hands the same context to every rule of a project, setting ``options`` to each
+    rule's own before running it.
+    """
 
     project: Project
     settings: Settings
@@ -64,7 +67,7 @@ class Context:
     # Each YAML file's documents as written (before interpolation and merging), for style rules.
     documents: Mapping[str, Sequence[YMap | None] | None] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)
-    # Shared by the per-rule copies of one project's context, so the graph is built once.
+    # What the rules of one project share (its graph, its source files), built on first use.
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -18,9 +18,8 @@ import base64
 import binascii
 import math
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import yaml
 from yaml.events import (
@@ -534,8 +533,7 @@ def read_documents(data: bytes | str, path: str, limits: Limits = DEFAULT_LIMITS
     return parse_file(data, path, limits).documents
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedFile:
+class ParsedFile(NamedTuple):
     """A compose file's documents, and what the loader needs to know about them beyond the values."""
 
     documents: list[YMap | None]

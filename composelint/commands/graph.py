@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from composelint import config
 from composelint.cli import EXIT_FINDINGS, EXIT_OK
@@ -67,8 +67,7 @@ class Highlight:
         return any(graph.on_host_network(s) for s in self.services)
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """One network drawn as a group: a Docker network and the keys that name it."""
 
     docker_name: str

@@ -5,8 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from composelint.dataservices import DataServices
 from composelint.finding import Severity, Violation
@@ -33,8 +32,7 @@ def _ports_ignored(service: Service) -> bool:
     return mode == "host" or mode.startswith(("service:", "container:"))
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One `ports` entry as written: a range like "8000-8001:80-81" expands to several mappings."""
 
     first: PortMapping
@@ -421,8 +419,7 @@ class ExternalNetworkOptions(Rule):
                     )
 
 
-@dataclass(frozen=True)
-class _Subnet:
+class _Subnet(NamedTuple):
     network: Network
     subnet: IPNetwork
     span: Span
@@ -525,8 +522,7 @@ class OverlappingSubnets(Rule):
                 )
 
 
-@dataclass(frozen=True)
-class _StaticAddress:
+class _StaticAddress(NamedTuple):
     service: Service
     network: str
     key: str  # ipv4_address or ipv6_address

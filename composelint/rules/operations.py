@@ -5,8 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from composelint.dataservices import repository
 from composelint.finding import Severity, Violation
@@ -24,8 +23,7 @@ def _written(value: Any) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class _Image:
+class _Image(NamedTuple):
     """An image reference split as Docker reads it: ``registry:5000/team/app:1.2@sha256:...``."""
 
     text: str
@@ -244,8 +242,7 @@ def _number(value: Any) -> float | None:
     return None
 
 
-@dataclass(frozen=True)
-class _LimitKind:
+class _LimitKind(NamedTuple):
     what: str  # "memory limit"
     keys: tuple[tuple[str, ...], ...]  # where a limit may be written, service-relative
     advice: str
@@ -440,8 +437,7 @@ class MissingPidsLimit(Rule):
 # -- healthchecks ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Healthcheck:
+class _Healthcheck(NamedTuple):
     state: str  # "absent", "defined", "disabled" or "broken"
     span: Span | None = None  # where it is disabled or broken
 
@@ -691,8 +687,7 @@ _ENGINE_POLICIES = ("no", "always", "unless-stopped", "on-failure")
 _CONDITIONS = {"none": "no", "any": "always"}
 
 
-@dataclass(frozen=True)
-class _Restart:
+class _Restart(NamedTuple):
     """A restart policy as Docker Compose hands it to the engine (`getRestartPolicy`)."""
 
     name: str  # the engine's policy name, or the unknown value as written

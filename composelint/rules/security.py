@@ -10,9 +10,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from composelint.finding import Severity, Violation
 from composelint.model import Mount, Project, Service
@@ -82,8 +81,7 @@ def _same(path: str, directory: str) -> bool:
     return path.count("/") == directory.count("/") and _within(path, directory)
 
 
-@dataclass(frozen=True)
-class _HostPath:
+class _HostPath(NamedTuple):
     """A host path a service mounts (or a top-level volume binds), as the rules judge it."""
 
     path: str  # absolute and clean; "~/..." when written relative to the home directory
@@ -196,8 +194,7 @@ def _engine_socket(path: str) -> str | None:
     return f"{where}, which holds the engine socket {held.replace('*', '<uid>')}"
 
 
-@dataclass(frozen=True)
-class _Sensitivity:
+class _Sensitivity(NamedTuple):
     critical: bool  # root-equivalent when writable
     what: str
     exposed_read_only: bool = False  # a read-only mount still exposes secrets (or a socket)

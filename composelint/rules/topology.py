@@ -7,8 +7,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from composelint.dataservices import DataServices
 from composelint.finding import Severity, Violation
@@ -442,8 +441,7 @@ def _host_port(port: PortMapping) -> str:
     return f"host port {port.published}" if port.published else "a random host port"
 
 
-@dataclass(frozen=True)
-class _Claim:
+class _Claim(NamedTuple):
     """One host port a mapping claims (a range like "9000-9002:9000-9002" makes one claim per port)."""
 
     service: Service
