@@ -508,6 +508,16 @@ _UNIQUE: PathTable[Indexer] = PathTable(
 
 
 def _unique_seq(seq: YSeq, indexer: Indexer) -> YSeq:
+    # Most sequences hold no duplicate: they are kept as they are, and so are the maps above them.
+    seen: set[str] = set()
+    for item in seq:
+        key = indexer(item)
+        if key is not None:
+            if key in seen:
+                break
+            seen.add(key)
+    else:
+        return seq
     out = YSeq(seq.span)
     positions: dict[str, int] = {}
     for item, span in seq.items_with_spans():

@@ -408,6 +408,8 @@ def parse_volume(value: str) -> dict[str, object]:
         return {"type": "volume", "target": clean_path(value)}
 
     volume = _Volume()
+    if "$" not in value and _END_OF_SPEC not in value:
+        return _fill_fields(volume, value)
     buffer: list[str] = []
     depth = 0  # nesting of ${...}
     for index, char in enumerate(value + _END_OF_SPEC):
@@ -426,6 +428,24 @@ def parse_volume(value: str) -> dict[str, object]:
             buffer = []
         else:
             buffer.append(char)
+    return volume.as_dict()
+
+
+def _fill_fields(volume: _Volume, value: str) -> dict[str, object]:
+    """``parse_volume`` for a spec without ``${`` or NUL: the same fields, found by splitting at colons."""
+    parts = value.split(":")
+    last = len(parts) - 1
+    index = 0
+    while index <= last:
+        text = parts[index]
+        # A field of one letter before a colon is a drive ("C:"): it and the next part are one field.
+        if index < last and len(text) == 1 and text.isalpha():
+            index += 1
+            text = f"{text}:{parts[index]}"
+        error = volume.fill(":" if index < last else _END_OF_SPEC, text)
+        if error is not None:
+            raise SpecError(f"invalid spec: {value}: {error}")
+        index += 1
     return volume.as_dict()
 
 
