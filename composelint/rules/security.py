@@ -39,16 +39,17 @@ def _raw_nodes(ctx: Context, path: str) -> dict[tuple[int, int], Any]:
     nodes: dict[tuple[int, int], Any] | None = ctx.cache.get(key)
     if nodes is None:
         nodes = {}
-        stack: list[Any] = list(ctx.documents.get(path) or ())
+        stack: list[Any] = [doc for doc in ctx.documents.get(path) or () if isinstance(doc, (YMap, YSeq))]
         while stack:
             node = stack.pop()
-            if isinstance(node, YMap):
-                for _, value, _, value_span in node.items_with_spans():
-                    nodes.setdefault((value_span.line, value_span.column), value)
-                    stack.append(value)
-            elif isinstance(node, YSeq):
-                for value, item_span in node.items_with_spans():
-                    nodes.setdefault((item_span.line, item_span.column), value)
+            entries = (
+                ((value, node.value_span(key)) for key, value in node.items())
+                if isinstance(node, YMap)
+                else zip(node, node.item_spans, strict=False)
+            )
+            for value, span in entries:
+                nodes.setdefault((span.line, span.column), value)
+                if isinstance(value, (YMap, YSeq)):
                     stack.append(value)
         ctx.cache[key] = nodes
     return nodes
@@ -1693,6 +1694,13 @@ def _from_file(written: str) -> str | None:
     return _from_file(matched.group("default")) if matched is not None else None
 
 
+def _may_hold_url(ctx: Context, key: str, value: str, span: Span) -> bool:
+    """False when the variable's written text surely has no ``://``: it is the value itself, its
+    template when interpolated, or ``KEY=`` and one of these; env file lines are always read."""
+    template = value.template if isinstance(value, IStr) else ""
+    return "://" in value or "://" in template or "://" in key or span.path not in ctx.documents
+
+
 def _environment(service: Service) -> Iterator[tuple[str, str, Span, Span]]:
     """(name, value, value span, key span) of each variable of a service's environment that has a value."""
     node = service.config.get("environment")
@@ -1965,6 +1973,7 @@ class CredentialsInUrl(Rule):
             texts = [
                 (f"variable {key}", *_written_value(ctx, key, value, value_span, key_span))
                 for key, value, value_span, key_span in _environment(service)
+                if _may_hold_url(ctx, key, value, value_span)
             ]
             texts.extend(_command_texts(ctx, service))
             for where, text, span in texts:

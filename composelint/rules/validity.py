@@ -332,6 +332,8 @@ class DependencyCycle(Rule):
             name: sorted({d.service for d in service.depends_on if d.service in services})
             for name, service in services.items()
         }
+        if not _has_cycle(successors):  # the common case, decided without building a graph
+            return
         # One cycle per strongly connected component, not every simple cycle: their number grows
         # exponentially (a 14-service file where all depend on all has billions).
         graph = nx.DiGraph([(name, target) for name, targets in successors.items() for target in targets])
@@ -344,6 +346,24 @@ class DependencyCycle(Rule):
             span = next(d.span for d in services[start].depends_on if d.service == second)
             chain = " -> ".join([*cycle, start])
             yield Violation(span, f"dependency cycle detected: {chain}", start)
+
+
+def _has_cycle(successors: Mapping[str, list[str]]) -> bool:
+    """Whether some service depends on itself through others (Kahn: a cycle leaves nodes unsorted)."""
+    waiting = dict.fromkeys(successors, 0)
+    for targets in successors.values():
+        for target in targets:
+            waiting[target] += 1
+    ready = [name for name, count in waiting.items() if count == 0]
+    sorted_count = 0
+    while ready:
+        name = ready.pop()
+        sorted_count += 1
+        for target in successors[name]:
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                ready.append(target)
+    return sorted_count < len(successors)
 
 
 def _shortest_cycle(start: str, successors: Mapping[str, list[str]], within: set[str]) -> list[str]:
