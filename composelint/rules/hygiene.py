@@ -733,7 +733,6 @@ class AliasCollidesWithService(Rule):
     summary = "A network alias is another service's name on the same network"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        graph = ctx.graph
         services = ctx.project.services
         for service in services.values():
             entries = service.config.get("networks")
@@ -743,7 +742,7 @@ class AliasCollidesWithService(Rule):
                 aliases = entry.get("aliases") if isinstance(entry, YMap) else None
                 if not isinstance(aliases, YSeq):
                     continue
-                here = graph.effective_network(network)
+                here = ctx.graph.effective_network(network)
                 for index, alias in enumerate(aliases):
                     other = self._owner(ctx, service, alias, here)
                     if other is None:

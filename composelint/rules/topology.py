@@ -7,7 +7,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Iterator, Mapping
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from composelint.dataservices import DataServices
 from composelint.finding import Severity, Violation
@@ -16,6 +16,9 @@ from composelint.rule import Context, Option, Rule
 from composelint.span import Span
 from composelint.specs import is_wildcard
 from composelint.tree import YMap, YSeq
+
+if TYPE_CHECKING:
+    from composelint.graph import ProjectGraph
 
 _PRODUCTION_FILE = re.compile(r"(^|[._-])(prod|production)([._-]|$)", re.IGNORECASE)
 
@@ -137,9 +140,14 @@ class _Reach:
 
     def __init__(self, ctx: Context) -> None:
         self.project = ctx.project
-        self.graph = ctx.graph
+        self._ctx = ctx
         self._users: dict[str, set[str]] = {}
         self._service_texts: dict[str, list[str]] = {}
+
+    @property
+    def graph(self) -> ProjectGraph:
+        # Built on first use: a project with nothing to check never builds it.
+        return self._ctx.graph
 
     def reachers(self, target: str) -> list[str]:
         """Services that reach ``target``, without its own namespace (sidecars are part of it) and
@@ -388,10 +396,10 @@ class ExposedDatabase(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         policy = DataServices.from_settings(ctx.settings)
-        graph = ctx.graph
         for service in ctx.project.services.values():
             if not policy.is_data_service(service):
                 continue
+            graph = ctx.graph  # only projects with a data service need it
             kind = policy.kind(service)
             owner = graph.namespace_owner(service.name)
             mode = service.network_mode or ""
