@@ -20,7 +20,6 @@ from composelint.finding import Finding, Severity, Violation
 from composelint.fingerprint import Locator, Place, places
 from composelint.loader import LoadedProject, LoadOptions, load_project
 from composelint.model import Project, build_project
-from composelint.parallel import can_fork, map_forked
 from composelint.registry import Registry
 from composelint.rule import Context, Rule
 from composelint.settings import Settings
@@ -261,10 +260,14 @@ def lint(
 ) -> list[ProjectResult]:
     """Lint every project; results come back in the order of ``specs`` whatever ``jobs`` is."""
     if jobs > 1 and len(specs) >= 2 * jobs and len(specs) > 16:
-        if can_fork():
+        from composelint import parallel  # multiprocessing is only imported for parallel runs
+
+        if parallel.can_fork():
             # Chunks small enough that processes finish together, large enough to pass few messages.
             _start_worker(settings, options)
-            return map_forked(_lint_in_worker, specs, jobs, chunk=max(1, min(32, len(specs) // (jobs * 16))))
+            return parallel.map_forked(
+                _lint_in_worker, specs, jobs, chunk=max(1, min(32, len(specs) // (jobs * 16)))
+            )
         from concurrent.futures import ProcessPoolExecutor
 
         chunk = max(1, len(specs) // (jobs * 8))

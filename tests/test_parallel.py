@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from composelint import engine
+from composelint import parallel
 from composelint.discovery import ProjectSpec
 from composelint.engine import RunOptions, lint
 from composelint.errors import UsageError
@@ -97,7 +97,7 @@ def test_without_fork_a_process_pool_gives_the_same_results(
     specs = [ProjectSpec((str(tmp_path / f"p{i}" / "compose.yaml"),)) for i in range(20)]
     options = RunOptions(environ={}, cwd=str(tmp_path))
     forked = lint(specs, Settings(), options, jobs=2)
-    monkeypatch.setattr(engine, "can_fork", lambda: False)  # as on macOS and Windows
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)  # as on macOS and Windows
     pooled = lint(specs, Settings(), options, jobs=2)
     assert [r.findings for r in pooled] == [r.findings for r in forked]
     assert all(r.findings for r in pooled)
