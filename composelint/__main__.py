@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from composelint.cli import main
+from composelint.cli import run
 
-raise SystemExit(main())
+run()

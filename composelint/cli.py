@@ -8,8 +8,11 @@ Exit codes: 0 clean, 1 findings at or above the fail level (or an invalid projec
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from composelint import __version__
 
@@ -178,5 +181,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def run() -> NoReturn:
+    """The ``composelint`` command: ``main``, then an end without the interpreter's teardown.
+
+    Freeing every object of a process that ends anyway costs 30 to 50 ms, a sixth of a one-file run.
+    Only open output needs flushing: report files are closed by then, children joined.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        # The reader may be gone (`| head`), or the stream closed: nothing left to say then.
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -7,6 +7,7 @@ test the command line and not the wording of other rule families.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -159,6 +160,22 @@ def test_usage_errors_exit_2_with_one_line_and_no_traceback(broken: Path, args: 
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stderr.startswith("composelint: error: ") and says in result.stderr
+
+
+def test_the_command_writes_its_whole_report_into_a_pipe(tmp_path: Path) -> None:
+    # The command ends without the interpreter's teardown: a pipe's buffered output must be flushed.
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16.4\n    ports: ['5432:5432']\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "composelint", "check", "--format", "json", "compose.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert "CL202" in {finding["rule"] for finding in json.loads(result.stdout)["findings"]}
 
 
 # -- rule selection ---------------------------------------------------------------------------------
