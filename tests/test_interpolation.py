@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from composelint import interpolation
 from composelint.errors import ComposeError
 from composelint.interpolation import (
     InterpolationError,
@@ -479,3 +481,33 @@ def test_binary_warnings_are_the_unset_variables(binary: str, tmp_path: Path) ->
         name for template in templates for name in substitute(template, ENV.get, eager_defaults=True).unset
     }
     assert warned == ours == {"UNSET_A", "UNSET_D"}
+
+
+def _general(template: str, eager: bool) -> Substitution:
+    """The grammar's general expansion, bypassing the shortcut for one-variable templates."""
+    run = interpolation._Run(lookup, eager)
+    value = interpolation._expand(template, run)
+    return Substitution(value, tuple(run.variables), tuple(run.unset))
+
+
+def _outcome(expand: Any, template: str, eager: bool) -> Any:
+    try:
+        return expand(template, eager)
+    except InterpolationError as error:
+        return type(error), error.message
+
+
+@pytest.mark.parametrize("eager", [False, True])
+def test_one_variable_templates_expand_as_the_general_grammar_does(eager: bool) -> None:
+    pieces = ["$", "{", "}", ":", "-", "+", "?", "SET", "EMPTY", "UNSET", "_", "a", "1", "/", " ", "\n", "$$"]
+    generator = random.Random(8)
+    templates = {
+        "".join(generator.choice(pieces) for _ in range(generator.randint(1, 7))) for _ in range(30000)
+    }
+    templates |= {"${SET}", "${EMPTY:-d}", "${EMPTY-d}", "${UNSET:-}", "a$SET/b", "${SET:-x}}y", "$UNSET{x}"}
+    shortcut_taken = 0
+    for template in sorted(templates):
+        shortcut_taken += interpolation._SIMPLE.fullmatch(template) is not None
+        fast = _outcome(lambda t, e: substitute(t, lookup, eager_defaults=e), template, eager)
+        assert fast == _outcome(_general, template, eager), template
+    assert shortcut_taken > 500  # the comparison did exercise the shortcut

@@ -1821,7 +1821,16 @@ _TOKEN = re.compile(r"\S+")
 
 
 def _command_texts(ctx: Context, service: Service) -> list[tuple[str, str, Span]]:
-    """(key, string as written, span) of a service's `command`, `entrypoint` and `healthcheck.test`."""
+    """(key, string as written, span) of a service's `command`, `entrypoint` and `healthcheck.test`;
+    found once per project for the rules that read them."""
+    key = f"security:commands:{service.name}"
+    cached: list[tuple[str, str, Span]] | None = ctx.cache.get(key)
+    if cached is None:
+        cached = ctx.cache[key] = _find_command_texts(ctx, service)
+    return list(cached)
+
+
+def _find_command_texts(ctx: Context, service: Service) -> list[tuple[str, str, Span]]:
     texts = [
         (key, text, span)
         for key in ("command", "entrypoint")
