@@ -259,23 +259,26 @@ def lint(
     specs: Sequence[ProjectSpec], settings: Settings, options: RunOptions, jobs: int = 1
 ) -> list[ProjectResult]:
     """Lint every project; results come back in the order of ``specs`` whatever ``jobs`` is."""
+    registry = Registry.default()
+    roots = RepositoryRoots()
+
+    def lint_one(spec: ProjectSpec) -> ProjectResult:
+        return lint_project(spec, settings, options, registry, roots)
+
     if jobs > 1 and len(specs) >= 2 * jobs and len(specs) > 16:
         from composelint import parallel  # multiprocessing is only imported for parallel runs
 
-        if parallel.can_fork():
+        if parallel.can_fork():  # the children inherit lint_one and all it uses
             # Chunks small enough that processes finish together, large enough to pass few messages.
-            _start_worker(settings, options)
             return parallel.map_forked(
-                _lint_in_worker, specs, jobs, chunk=max(1, min(32, len(specs) // (jobs * 16)))
+                lint_one, specs, jobs, chunk=max(1, min(32, len(specs) // (jobs * 16)))
             )
         from concurrent.futures import ProcessPoolExecutor
 
         chunk = max(1, len(specs) // (jobs * 8))
         with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings, options)) as pool:
             return list(pool.map(_lint_in_worker, specs, chunksize=chunk))
-    registry = Registry.default()
-    roots = RepositoryRoots()
-    return [lint_project(spec, settings, options, registry, roots) for spec in specs]
+    return [lint_one(spec) for spec in specs]
 
 
 def unused_suppressions(
