@@ -15,7 +15,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
 from composelint.errors import ComposeError
 from composelint.finding import Severity, Violation
@@ -52,6 +52,9 @@ class Option(NamedTuple):
     problem: Callable[[Any], str | None] | None = None
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class Context:
     """Everything a rule may look at for one project. Treat it as read-only.
@@ -70,25 +73,28 @@ class Context:
     # What the rules of one project share (its graph, its source files), built on first use.
     cache: dict[str, Any] = field(default_factory=dict)
 
+    def shared(self, key: str, build: Callable[[], T]) -> T:
+        """``build()``, made once per project under ``key`` and shared by all its rules."""
+        if key not in self.cache:
+            self.cache[key] = build()
+        value: T = self.cache[key]
+        return value
+
     @property
     def graph(self) -> ProjectGraph:
-        graph: ProjectGraph | None = self.cache.get("graph")
-        if graph is None:
-            from composelint.graph import ProjectGraph
+        from composelint.graph import ProjectGraph
 
-            graph = self.cache["graph"] = ProjectGraph(self.project)
-        return graph
+        return self.shared("graph", lambda: ProjectGraph(self.project))
 
     def source_file(self, path: str) -> SourceFile | None:
         """A file of the project as written (trees, scalar quoting) for style rules; built on first use."""
-        key = f"source:{path}"
-        if key not in self.cache:
-            from composelint.sourcetokens import SourceFile
+        from composelint.sourcetokens import SourceFile
 
-            text = self.sources.get(path)
-            self.cache[key] = None if text is None else SourceFile(path, text, self.documents.get(path))
-        source: SourceFile | None = self.cache[key]
-        return source
+        text = self.sources.get(path)
+        return self.shared(
+            f"source:{path}",
+            lambda: None if text is None else SourceFile(path, text, self.documents.get(path)),
+        )
 
 
 class Rule:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import pairwise
 from typing import Any, ClassVar, NamedTuple
 
@@ -35,23 +35,23 @@ def _written(value: Any) -> str:
 def _raw_nodes(ctx: Context, path: str) -> dict[tuple[int, int], Any]:
     """Every sequence item and mapping value of a compose file as written (before interpolation and
     path resolution), by the position where it starts; built once per file and run."""
-    key = f"security:raw:{path}"
-    nodes: dict[tuple[int, int], Any] | None = ctx.cache.get(key)
-    if nodes is None:
-        nodes = {}
-        stack: list[Any] = [doc for doc in ctx.documents.get(path) or () if isinstance(doc, (YMap, YSeq))]
-        while stack:
-            node = stack.pop()
-            entries = (
-                ((value, node.value_span(key)) for key, value in node.items())
-                if isinstance(node, YMap)
-                else zip(node, node.item_spans, strict=False)
-            )
-            for value, span in entries:
-                nodes.setdefault((span.line, span.column), value)
-                if isinstance(value, (YMap, YSeq)):
-                    stack.append(value)
-        ctx.cache[key] = nodes
+    return ctx.shared(f"security:raw:{path}", lambda: _index_raw_nodes(ctx.documents.get(path) or ()))
+
+
+def _index_raw_nodes(documents: Sequence[YMap | None]) -> dict[tuple[int, int], Any]:
+    nodes: dict[tuple[int, int], Any] = {}
+    stack: list[Any] = [doc for doc in documents if isinstance(doc, (YMap, YSeq))]
+    while stack:
+        node = stack.pop()
+        entries = (
+            ((value, node.value_span(key)) for key, value in node.items())
+            if isinstance(node, YMap)
+            else zip(node, node.item_spans, strict=False)
+        )
+        for value, span in entries:
+            nodes.setdefault((span.line, span.column), value)
+            if isinstance(value, (YMap, YSeq)):
+                stack.append(value)
     return nodes
 
 
@@ -126,10 +126,11 @@ def _written_mount_source(ctx: Context, mount: Mount) -> Any:
 
 def _host_paths(ctx: Context) -> list[_HostPath]:
     """Bind mounts of every service and `local` volumes bound to a host directory, once per run."""
-    found: list[_HostPath] | None = ctx.cache.get("security:host-paths")
-    if found is not None:
-        return found
-    found = []
+    return ctx.shared("security:host-paths", lambda: _find_host_paths(ctx))
+
+
+def _find_host_paths(ctx: Context) -> list[_HostPath]:
+    found: list[_HostPath] = []
     project = ctx.project
     for service in project.services.values():
         for mount in service.mounts:
@@ -154,7 +155,6 @@ def _host_paths(ctx: Context) -> list[_HostPath]:
             if path is not None:
                 what = f"volume {volume.name}"
                 found.append(_HostPath(path, path + _written(value), "ro" in flags, span, None, what))
-    ctx.cache["security:host-paths"] = found
     return found
 
 
@@ -1631,10 +1631,8 @@ def _literal_secret(supplied: str) -> bool:
 
 
 def _source_line(ctx: Context, span: Span) -> str:
-    key = f"lines:{span.path}"  # split once per file: a file can have 60,000 values on one line
-    lines: list[str] | None = ctx.cache.get(key)
-    if lines is None:
-        lines = ctx.cache[key] = (ctx.sources.get(span.path) or "").splitlines()
+    # Split once per file: a file can have 60,000 values on one line.
+    lines = ctx.shared(f"lines:{span.path}", lambda: (ctx.sources.get(span.path) or "").splitlines())
     return lines[span.line - 1] if 0 < span.line <= len(lines) else ""
 
 
@@ -1822,12 +1820,8 @@ _TOKEN = re.compile(r"\S+")
 
 def _command_texts(ctx: Context, service: Service) -> list[tuple[str, str, Span]]:
     """(key, string as written, span) of a service's `command`, `entrypoint` and `healthcheck.test`;
-    found once per project for the rules that read them."""
-    key = f"security:commands:{service.name}"
-    cached: list[tuple[str, str, Span]] | None = ctx.cache.get(key)
-    if cached is None:
-        cached = ctx.cache[key] = _find_command_texts(ctx, service)
-    return list(cached)
+    found once per project for the rules that read them (which do not change the list)."""
+    return ctx.shared(f"security:commands:{service.name}", lambda: _find_command_texts(ctx, service))
 
 
 def _find_command_texts(ctx: Context, service: Service) -> list[tuple[str, str, Span]]:
