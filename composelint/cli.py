@@ -15,10 +15,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from composelint import __version__
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+from composelint.exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "compact")
 
@@ -28,13 +25,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_USAGE, f"composelint: error: {message}\n")
-
-
-def _split(values: list[str] | None) -> tuple[str, ...]:
-    out: list[str] = []
-    for value in values or ():
-        out.extend(part.strip() for part in value.split(",") if part.strip())
-    return tuple(out)
 
 
 def _add_project_options(parser: argparse.ArgumentParser) -> None:
@@ -154,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    from composelint.errors import UsageError
+    from composelint.compose.errors import UsageError
 
     try:
         if args.command == "check":
@@ -176,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"composelint: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
 

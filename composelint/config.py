@@ -20,14 +20,14 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from composelint.discovery import repository_root
-from composelint.errors import ComposeError, UsageError
+from composelint.compose.discovery import repository_root
+from composelint.compose.errors import ComposeError, UsageError
+from composelint.compose.limits import Limits
+from composelint.compose.tree import YMap, YSeq, plain
 from composelint.finding import Severity
-from composelint.limits import Limits
 from composelint.registry import Registry
 from composelint.rule import Rule
 from composelint.settings import Settings
-from composelint.tree import YMap, YSeq, plain
 
 CONFIG_FILES = (".composelint.yaml", ".composelint.yml", ".composelint.toml", "pyproject.toml")
 _TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*composelint\s*[.\]]", re.MULTILINE)
@@ -71,7 +71,7 @@ class ConfigFile:
 
     def _parse(self) -> dict[str, Any]:
         if self.path.endswith((".yaml", ".yml")):
-            from composelint.yamlread import read_documents
+            from composelint.compose.yamlread import read_documents
 
             try:
                 documents = read_documents(self.text, self.path)

@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from composelint import suppress
+from composelint.compose.discovery import ProjectSpec, RepositoryRoots
+from composelint.compose.errors import ComposeError, UsageError
+from composelint.compose.loader import LoadedProject, LoadOptions, load_project
+from composelint.compose.span import Span
+from composelint.compose.tree import YMap
 from composelint.config import ignored_by_glob
-from composelint.discovery import ProjectSpec, RepositoryRoots
-from composelint.errors import ComposeError, UsageError
 from composelint.finding import Finding, Severity, Violation
 from composelint.fingerprint import Locator, Place, places
-from composelint.loader import LoadedProject, LoadOptions, load_project
-from composelint.model import Project, build_project
+from composelint.project.model import Project, build_project
 from composelint.registry import Registry
 from composelint.rule import Context, Rule
 from composelint.settings import Settings
-from composelint.span import Span
-from composelint.tree import YMap
 
 INTERNAL_ERROR_ID = "CL100"
 INTERNAL_ERROR_KIND = "internal-error"
@@ -282,12 +282,13 @@ def lint(
 
 
 def unused_suppressions(
-    results: Sequence[ProjectResult], settings: Settings, registry: Registry
+    results: Sequence[ProjectResult], settings: Settings, registry: Registry, rule: type[Rule]
 ) -> list[Finding]:
-    """Suppression comments that suppressed nothing in any project that read their file."""
+    """Suppression comments that suppressed nothing in any project that read their file, as
+    findings of ``rule`` (unused-suppression)."""
     enabled = {rule.id for rule in registry.enabled(settings)}
     violations = suppress.unused([result.directives for result in results], enabled)
-    return [stamp(suppress.UnusedSuppression, violation, settings) for violation in violations]
+    return [stamp(rule, violation, settings) for violation in violations]
 
 
 def all_places(results: Iterable[ProjectResult]) -> dict[Finding, Place]:

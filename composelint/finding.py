@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple
 
-from composelint.span import Span
+from composelint.compose.span import Span
 
 
 class Severity(enum.Enum):

@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from composelint.compose.tree import YMap, YSeq
 from composelint.finding import Finding
-from composelint.tree import YMap, YSeq
 
 YamlPath = tuple[str, ...]
 

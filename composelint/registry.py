@@ -6,17 +6,35 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from composelint.errors import UsageError
+from composelint.compose.errors import UsageError
 from composelint.rule import RULE_ID, RULE_NAME, Rule
 from composelint.settings import Settings
 
 ENTRY_POINT_GROUP = "composelint.rules"
 
 
+@cache
 def builtin_rules() -> tuple[type[Rule], ...]:
-    from composelint.rules import BUILTIN_RULES
+    """Every rule class defined in a module under ``composelint/rules/``, by id: adding a rule is
+    adding a module there."""
+    import importlib
+    import pkgutil
 
-    return BUILTIN_RULES
+    import composelint.rules as package
+
+    found: list[type[Rule]] = []
+    modules = pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
+    for name in sorted(info.name for info in modules):
+        module = importlib.import_module(name)
+        found.extend(
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, Rule)
+            and value.__module__ == name
+            and "id" in vars(value)
+        )
+    return tuple(sorted(found, key=lambda rule: rule.id))
 
 
 class PluginFailure(NamedTuple):

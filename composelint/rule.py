@@ -17,16 +17,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
-from composelint.errors import ComposeError
+from composelint.compose.errors import ComposeError
+from composelint.compose.span import Span
 from composelint.finding import Severity, Violation
-from composelint.span import Span
 
 if TYPE_CHECKING:
-    from composelint.graph import ProjectGraph
-    from composelint.model import Project
+    from composelint.compose.sourcetokens import SourceFile
+    from composelint.compose.tree import YMap
+    from composelint.project.dataservices import DataServices
+    from composelint.project.graph import ProjectGraph
+    from composelint.project.model import Project
     from composelint.settings import Settings
-    from composelint.sourcetokens import SourceFile
-    from composelint.tree import YMap
 
 FAMILIES = {
     "1": "validity",
@@ -81,14 +82,22 @@ class Context:
         return value
 
     @property
+    def data_services(self) -> DataServices:
+        """The run's data-service policy: built-in images, plus and minus the configured ones."""
+        from composelint.project.dataservices import DataServices
+
+        settings = self.settings
+        return DataServices(settings.data_images, settings.not_data_images, settings.data_services)
+
+    @property
     def graph(self) -> ProjectGraph:
-        from composelint.graph import ProjectGraph
+        from composelint.project.graph import ProjectGraph
 
         return self.shared("graph", lambda: ProjectGraph(self.project))
 
     def source_file(self, path: str) -> SourceFile | None:
         """A file of the project as written (trees, scalar quoting) for style rules; built on first use."""
-        from composelint.sourcetokens import SourceFile
+        from composelint.compose.sourcetokens import SourceFile
 
         text = self.sources.get(path)
         return self.shared(

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from composelint.compose.limits import DEFAULT_LIMITS, Limits
 from composelint.finding import Severity
-from composelint.limits import DEFAULT_LIMITS, Limits
 
 DEFAULT_PRODUCTION_PROFILES = ("prod", "production")
 

@@ -21,13 +21,14 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from composelint.finding import Finding, Severity, Violation
+from composelint.compose.span import Span
+from composelint.finding import Finding, Violation
 from composelint.fingerprint import Locator
 from composelint.registry import Registry
-from composelint.rule import Context, Rule
-from composelint.span import Span
 
 MARKER = "composelint:"
+# The rule whose findings are the unused suppressions; the engine reports them after every project.
+UNUSED_SUPPRESSION = "unused-suppression"
 _PARSER: Any = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _DIRECTIVE = re.compile(
@@ -213,41 +214,3 @@ def unused(projects: Sequence[Directives], enabled_ids: set[str]) -> Iterator[Vi
                 names = ", ".join(item.selectors) or "any rule"
                 where = "in this file" if item.verb == "disable-file" else "on the lines it covers"
                 yield Violation(item.span, f"unused suppression: no finding of {names} {where}")
-
-
-class UnusedSuppression(Rule):
-    """A `# composelint: disable` comment that suppresses nothing.
-
-    ## What it does
-    Reports suppression comments that matched no finding, comments naming a rule that does not
-    exist, and `composelint:` comments that are not valid directives. It runs when
-    `composelint check --report-unused-suppressions` is given. A suppression of a rule that is not
-    enabled in the run is not reported.
-
-    ## Why is this bad?
-    A stale suppression hides the next real problem on its line, and a misspelled rule name
-    suppresses nothing while looking as if it does.
-
-    ## Example
-    ```yaml
-    services:
-      web:
-        image: nginx:1.27  # composelint: disable=exposed-database
-    ```
-
-    ## Use instead
-    ```yaml
-    services:
-      web:
-        image: nginx:1.27
-    ```
-    """
-
-    id = "CL119"
-    name = "unused-suppression"
-    severity = Severity.WARNING
-    summary = "A suppression comment that suppresses nothing"
-    enabled_by_default = False
-
-    def check(self, ctx: Context) -> Iterator[Violation]:
-        return iter(())  # the engine reports these once every project's findings are known

@@ -18,7 +18,7 @@ import tempfile
 import atheris
 
 with atheris.instrument_imports():
-    from composelint.discovery import ProjectSpec
+    from composelint.compose.discovery import ProjectSpec
     from composelint.engine import RunOptions, lint_project
     from composelint.registry import Registry
     from composelint.settings import Settings

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from composelint.cli import main
+from composelint.compose.yamlread import read_documents
 from composelint.finding import Finding, Severity
 from composelint.fingerprint import NodeIndex, Place, fingerprints
-from composelint.yamlread import read_documents
 
 from .conftest import shared
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from composelint.cli import main
-from composelint.discovery import project_for_file
+from composelint.compose.discovery import project_for_file
 from composelint.engine import RunOptions, lint_project
 from composelint.finding import Severity
 from composelint.registry import builtin_rules

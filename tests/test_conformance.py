@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from composelint.commands.config import compose_config, invalid_findings
-from composelint.loader import LoadOptions, load_project
+from composelint.compose.loader import LoadOptions, load_project
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ROOTS = [SHARED / "corpus", SHARED / "compose-fixtures"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from composelint.discovery import (
+from composelint.compose.discovery import (
     ProjectSpec,
     default_project,
     find_projects,
@@ -15,7 +15,7 @@ from composelint.discovery import (
     project_for_file,
     repository_root,
 )
-from composelint.errors import UsageError
+from composelint.compose.errors import UsageError
 
 SERVICE = "services:\n  web:\n    image: nginx:1.27\n"
 

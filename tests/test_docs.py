@@ -12,10 +12,13 @@ from typing import ClassVar
 import pytest
 
 from composelint.cli import main
+from composelint.compose.discovery import ProjectSpec
 from composelint.docs import README_END, README_START, expected_pages, readme_with_table, rule_page
+from composelint.engine import RunOptions, lint_project
 from composelint.finding import Severity
 from composelint.registry import Registry
 from composelint.rule import REQUIRED_SECTIONS, Option, Rule
+from composelint.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every built-in rule, whatever its family: a new rule without a page fails here.
@@ -30,6 +33,30 @@ def test_rule_docs_have_the_required_sections(rule: type[Rule]) -> None:
     assert not missing, f"{rule.id} docstring lacks {missing}"
     assert rule.docs().splitlines()[0].strip(), f"{rule.id} docstring has no one-line description"
     assert rule.summary and not rule.summary.endswith("."), f"{rule.id} summary: one line, no final period"
+
+
+# Rules whose documented example is not one compose file that shows the problem by itself.
+NOT_ONE_FILE = {
+    "CL100": "an internal error has no example file",
+    "CL106": "the fix is to set the variable",
+    "CL114": "the example is an env file",
+    "CL116": "the path must escape a repository root",
+    "CL117": "the fix is a smaller file or a configured limit",
+    "CL119": "reported by `check --report-unused-suppressions` (tests/test_suppress.py)",
+}
+
+
+@pytest.mark.parametrize("rule", [r for r in REGISTRY.rules if r.id not in NOT_ONE_FILE], ids=lambda r: r.id)
+def test_documented_example_is_reported_and_its_fix_is_clean(rule: type[Rule], tmp_path: Path) -> None:
+    sections = rule.doc_sections()
+    for section, reported in (("Example", True), ("Use instead", False)):
+        example = re.search(r"```yaml\n(.*?)```", sections[section], re.DOTALL)
+        assert example is not None, f"{rule.id}: no yaml block in {section}"
+        (tmp_path / "compose.yaml").write_text(example.group(1))
+        spec = ProjectSpec((str(tmp_path / "compose.yaml"),))
+        options = RunOptions(environ={}, cwd=str(tmp_path))
+        found = lint_project(spec, Settings(select=(rule.id,)), options).findings
+        assert any(f.rule_id == rule.id for f in found) is reported, f"{rule.id} {section}: {found}"
 
 
 def test_every_rule_page_exists_and_is_fresh() -> None:

@@ -1,4 +1,4 @@
-"""Tests for composelint.dotenv: ``.env`` / ``env_file`` syntax, with Compose's quirks.
+"""Tests for composelint.compose.dotenv: ``.env`` / ``env_file`` syntax, with Compose's quirks.
 
 Every expected value below was printed by Docker Compose 2.40.3 (compose-go v2.9.1, docker/cli
 v28.5.1 for ``format: raw``) with the file as a service's ``env_file`` and ``docker compose config
@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from composelint.dotenv import parse_dotenv
-from composelint.errors import ComposeError
-from composelint.span import Span
+from composelint.compose.dotenv import parse_dotenv
+from composelint.compose.errors import ComposeError
+from composelint.compose.span import Span
 from tests.conftest import shared
 
 FIXTURES = ("compose-fixtures", "compose-spec", "compose-go", "dotenv", "fixtures")

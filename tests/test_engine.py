@@ -13,12 +13,11 @@ import pytest
 from composelint import engine
 from composelint import registry as registry_module
 from composelint.cli import main
-from composelint.discovery import ProjectSpec
+from composelint.compose.discovery import ProjectSpec
 from composelint.engine import RunOptions, lint, lint_project, unique_findings
 from composelint.finding import Severity, Violation
-from composelint.registry import Registry
+from composelint.registry import Registry, builtin_rules
 from composelint.rule import Context, Rule
-from composelint.rules import BUILTIN_RULES
 from composelint.settings import Settings
 
 # web joins an undefined network (CL104 at 4:16); db is reachable from web.
@@ -110,7 +109,7 @@ def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[_EntryPoint]]:
 
 
 def test_a_crashing_rule_becomes_an_internal_error_and_the_others_still_run(tmp_path: Path) -> None:
-    registry = Registry([*BUILTIN_RULES, CrashingRule])
+    registry = Registry([*builtin_rules(), CrashingRule])
     result = lint_project(
         _project(tmp_path), Settings(extend_select=("XT901",)), _options(tmp_path), registry
     )
@@ -171,7 +170,7 @@ def test_rules_share_one_graph_per_project(tmp_path: Path) -> None:
         name = "reaches-web-again"
 
     GraphUser.built.clear()
-    registry = Registry([*BUILTIN_RULES, GraphUser, SecondGraphUser])
+    registry = Registry([*builtin_rules(), GraphUser, SecondGraphUser])
     result = lint_project(_project(tmp_path), Settings(select=("XT9",)), _options(tmp_path), registry)
     assert len(GraphUser.built) == 2 and GraphUser.built[0] == GraphUser.built[1]
     assert [f.message for f in result.findings] == ["db reaches web", "db reaches web"]

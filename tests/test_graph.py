@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from composelint.graph import HOST, WORLD, ProjectGraph, service_node
-from composelint.loader import LoadOptions, load_project
-from composelint.model import build_project
+from composelint.compose.loader import LoadOptions, load_project
+from composelint.project.graph import HOST, WORLD, ProjectGraph, service_node
+from composelint.project.model import build_project
 
 
 def graph_of(tmp_path: Path, text: str) -> ProjectGraph:

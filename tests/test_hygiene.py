@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pytest
-
-from composelint.discovery import ProjectSpec
+from composelint.compose.discovery import ProjectSpec
 from composelint.engine import RunOptions, lint_project
 from composelint.finding import Finding
-from composelint.rule import Rule
-from composelint.rules import hygiene
 from composelint.settings import Settings
 
 HYGIENE = ("CL202", "CL204", "CL205", "CL206", "CL207", "CL208", "CL209", "CL210", "CL211")
@@ -218,13 +213,3 @@ def test_alias_collision_needs_the_same_network(tmp_path: Path) -> None:
     text = (tmp_path / "compose.yaml").read_text().replace("aliases: [gateway]", "aliases: [gateway, api]")
     (tmp_path / "compose.yaml").write_text(text)
     assert where(findings(tmp_path), "CL211") == [("compose.yaml", 11, 28)]
-
-
-@pytest.mark.parametrize("rule", hygiene.RULES, ids=lambda r: r.id)
-def test_documented_example_is_reported_and_its_fix_is_clean(rule: type[Rule], tmp_path: Path) -> None:
-    sections = rule.doc_sections()
-    for section, reported in (("Example", True), ("Use instead", False)):
-        example = re.search(r"```yaml\n(.*?)```", sections[section], re.DOTALL)
-        assert example is not None, f"{rule.id}: no yaml block in {section}"
-        (tmp_path / "compose.yaml").write_text(example.group(1))
-        assert bool(findings(tmp_path, select=(rule.id,))) is reported, f"{rule.id} {section}"

@@ -1,4 +1,4 @@
-"""Tests for composelint.interpolation: Compose's ``${VAR:-default}`` grammar and the tree walk.
+"""Tests for composelint.compose.interpolation: Compose's ``${VAR:-default}`` grammar and the tree walk.
 
 Every expected value below was printed by Docker Compose 2.40.3 (compose-go v2.9.1) with
 ``docker compose config --format json`` (``config`` prints each "$" back as "$$"); the ``*_binary_*``
@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 
-from composelint import interpolation
-from composelint.errors import ComposeError
-from composelint.interpolation import (
+from composelint.compose import interpolation
+from composelint.compose.errors import ComposeError
+from composelint.compose.interpolation import (
     InterpolationError,
     InvalidTemplateError,
     MissingRequiredError,
@@ -34,8 +34,8 @@ from composelint.interpolation import (
     interpolate_tree_collect,
     substitute,
 )
-from composelint.span import Span
-from composelint.tree import IStr, OverrideTag, ResetTag, YMap, YSeq, plain
+from composelint.compose.span import Span
+from composelint.compose.tree import IStr, OverrideTag, ResetTag, YMap, YSeq, plain
 
 # SET is set, EMPTY is set to "", UNSET is not set.
 ENV = {"SET": "v", "EMPTY": "", "FOO": "first", "foo": "lower"}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from composelint.discovery import ProjectSpec
+from composelint.compose.discovery import ProjectSpec
 from composelint.engine import RunOptions, lint_project
 from composelint.registry import Registry
 from composelint.settings import Settings

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from composelint.errors import ComposeError
-from composelint.loader import LoadedProject, LoadOptions, load_project
-from composelint.tree import IStr, YMap
+from composelint.compose.errors import ComposeError
+from composelint.compose.loader import LoadedProject, LoadOptions, load_project
+from composelint.compose.tree import IStr, YMap
 
 
 def write(directory: Path, name: str, text: str) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from collections import Counter
@@ -11,12 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from composelint.discovery import ProjectSpec
+from composelint.compose.discovery import ProjectSpec
 from composelint.engine import RunOptions, lint_project
 from composelint.finding import Finding
-from composelint.rule import Rule
-from composelint.rules import operations
-from composelint.rules.operations import _Image, _number
+from composelint.rules.operations.common import Image, limit_number
 from composelint.settings import Settings
 from tests.conftest import shared
 
@@ -52,7 +49,7 @@ def where(found: list[Finding]) -> list[tuple[str, str, int, int]]:
 def test_image_references_split_as_docker_reads_them(
     reference: str, tag: str | None, digest: str | None
 ) -> None:
-    image = _Image.parse(reference)
+    image = Image.parse(reference)
     assert (image.tag, image.digest) == (tag, digest)
 
 
@@ -68,12 +65,12 @@ def test_image_references_split_as_docker_reads_them(
     ],
 )
 def test_limits_read_numbers_and_byte_units(value: object, number: float) -> None:
-    assert _number(value) == number
+    assert limit_number(value) == number
 
 
 def test_unparsable_limits_are_not_numbers() -> None:
-    assert _number("lots") is None
-    assert _number(True) is None
+    assert limit_number("lots") is None
+    assert limit_number(True) is None
 
 
 def test_images_from_variables_are_judged_by_their_value(tmp_path: Path) -> None:
@@ -270,13 +267,3 @@ OPT_IN_EXPECTED = {
 
 def test_opt_in_operations_rules_over_the_corpus(tmp_path: Path) -> None:
     assert corpus_counts(tmp_path, tuple(OPT_IN_EXPECTED)) == OPT_IN_EXPECTED
-
-
-@pytest.mark.parametrize("rule", operations.RULES, ids=lambda r: r.id)
-def test_documented_example_is_reported_and_its_fix_is_clean(rule: type[Rule], tmp_path: Path) -> None:
-    sections = rule.doc_sections()
-    for section, reported in (("Example", True), ("Use instead", False)):
-        example = re.search(r"```yaml\n(.*?)```", sections[section], re.DOTALL)
-        assert example is not None, f"{rule.id}: no yaml block in {section}"
-        (tmp_path / "compose.yaml").write_text(example.group(1))
-        assert bool(findings(tmp_path, select=(rule.id,))) is reported, f"{rule.id} {section}"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from composelint import parallel
-from composelint.discovery import ProjectSpec
+from composelint.compose.discovery import ProjectSpec
+from composelint.compose.errors import UsageError
 from composelint.engine import RunOptions, lint
-from composelint.errors import UsageError
 from composelint.parallel import can_fork, map_forked
 from composelint.settings import Settings
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from composelint.discovery import is_compose_file
+from composelint.compose.discovery import is_compose_file
 from tests.test_packaging import copy_checkout
 
 ROOT = Path(__file__).resolve().parent.parent

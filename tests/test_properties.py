@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 
 from composelint.cli import main
 from composelint.commands.config import compose_config
-from composelint.discovery import ProjectSpec
+from composelint.compose.discovery import ProjectSpec
+from composelint.compose.errors import ComposeError
+from composelint.compose.loader import LoadOptions, load_project
 from composelint.engine import RunOptions, lint
-from composelint.errors import ComposeError
-from composelint.loader import LoadOptions, load_project
-from composelint.model import build_project
+from composelint.project.model import build_project
 from composelint.settings import Settings
 
 settings.register_profile(

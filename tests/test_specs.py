@@ -1,4 +1,4 @@
-"""Tests for composelint.specs: short port/volume syntax → Compose's long syntax.
+"""Tests for composelint.compose.specs: short port/volume syntax → Compose's long syntax.
 
 Every expected value below was printed by Docker Compose 2.40.3 (compose-go v2.9.1, go-connections
 v0.6.0) with ``docker compose config --format json``; the ``*_binary_*`` tests rerun the binary on
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from composelint.specs import (
+from composelint.compose.specs import (
     SpecError,
     clean_path,
     is_loopback,

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from composelint.discovery import ProjectSpec
+from composelint.compose.discovery import ProjectSpec
+from composelint.compose.sourcetokens import ScalarStyle, SourceFile, plain_safe
+from composelint.compose.span import Span
+from composelint.compose.yamlread import read_documents
 from composelint.engine import RunOptions, lint_project
 from composelint.finding import Finding
-from composelint.rule import Rule
-from composelint.rules import style
 from composelint.settings import Settings
-from composelint.sourcetokens import ScalarStyle, SourceFile, plain_safe
-from composelint.span import Span
-from composelint.yamlread import read_documents
 
 
 def findings(
@@ -197,16 +194,6 @@ def test_only_obsolete_version_is_on_by_default(tmp_path: Path) -> None:
     spec = ProjectSpec((str(tmp_path / "compose.yaml"),))
     found = lint_project(spec, Settings(), RunOptions(environ={}, cwd=str(tmp_path))).findings
     assert sorted({f.rule_id for f in found if f.rule_id.startswith("CL6")}) == ["CL601"]
-
-
-@pytest.mark.parametrize("rule", style.RULES, ids=lambda r: r.id)
-def test_documented_example_is_reported_and_its_fix_is_clean(rule: type[Rule], tmp_path: Path) -> None:
-    sections = rule.doc_sections()
-    for section, reported in (("Example", True), ("Use instead", False)):
-        example = re.search(r"```yaml\n(.*?)```", sections[section], re.DOTALL)
-        assert example is not None, f"{rule.id}: no yaml block in {section}"
-        (tmp_path / "compose.yaml").write_text(example.group(1))
-        assert bool(findings(tmp_path, select=(rule.id,))) is reported, f"{rule.id} {section}"
 
 
 def test_non_ascii_service_names_sort_without_error(tmp_path: Path) -> None:

@@ -10,13 +10,13 @@ import shutil
 import time
 from pathlib import Path
 
-from composelint.discovery import ProjectSpec
+from composelint.compose.discovery import ProjectSpec
+from composelint.compose.loader import LoadOptions, load_project
 from composelint.engine import RunOptions, lint_project
 from composelint.finding import Finding
-from composelint.loader import LoadOptions, load_project
-from composelint.model import build_project
+from composelint.project.model import build_project
 from composelint.rule import Context
-from composelint.rules.topology import DuplicateHostPort
+from composelint.rules.network.duplicate_host_port import DuplicateHostPort
 from composelint.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

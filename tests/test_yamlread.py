@@ -1,4 +1,4 @@
-"""Tests for composelint.yamlread: compose YAML → YMap/YSeq trees, read as Docker Compose reads it.
+"""Tests for composelint.compose.yamlread: compose YAML → YMap/YSeq trees, read as Docker Compose reads it.
 
 "Compose:" comments quote what Docker Compose 2.40.3 (go.yaml.in/yaml/v3 3.0.4, compose-go 2.9.1)
 printed for the same input with ``docker-compose -f FILE config --format json``; scalar values were
@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 import yaml
 
-from composelint import yamlread
-from composelint.errors import ComposeError, each_error
-from composelint.limits import DEFAULT_LIMITS, Limits
-from composelint.span import Span
-from composelint.tree import OverrideTag, ResetTag, YMap, YSeq, plain
-from composelint.yamlread import read_documents
+from composelint.compose import yamlread
+from composelint.compose.errors import ComposeError, each_error
+from composelint.compose.limits import DEFAULT_LIMITS, Limits
+from composelint.compose.span import Span
+from composelint.compose.tree import OverrideTag, ResetTag, YMap, YSeq, plain
+from composelint.compose.yamlread import read_documents
 
 PARSERS = [pytest.param(yaml.SafeLoader, id="python")]
 if getattr(yaml, "__with_libyaml__", False):

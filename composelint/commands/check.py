@@ -8,16 +8,17 @@ import os
 import sys
 
 from composelint import config
-from composelint.cli import EXIT_FINDINGS, EXIT_OK, _split
-from composelint.discovery import ProjectSpec, default_project, find_projects
+from composelint.commands.arguments import split_commas
+from composelint.compose.discovery import ProjectSpec, default_project, find_projects
+from composelint.compose.errors import UsageError
 from composelint.engine import RunOptions, all_places, lint, unique_findings, unused_suppressions
-from composelint.errors import UsageError
+from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
 from composelint.finding import Severity
 from composelint.fingerprint import fingerprints
 from composelint.formats import FINGERPRINTED, Report, formatter
 from composelint.registry import Registry
 from composelint.settings import Settings
-from composelint.suppress import UnusedSuppression
+from composelint.suppress import UNUSED_SUPPRESSION
 
 
 def config_start(args: argparse.Namespace, cwd: str) -> str:
@@ -34,11 +35,11 @@ def config_start(args: argparse.Namespace, cwd: str) -> str:
 
 
 def settings_from_args(args: argparse.Namespace, registry: Registry, cwd: str) -> Settings:
-    select = _split(args.select) or None
-    extend_select = _split(args.extend_select)
+    select = split_commas(args.select) or None
+    extend_select = split_commas(args.extend_select)
     if args.report_unused_suppressions:
-        extend_select += ("unused-suppression",)
-    ignore = _split(args.ignore)
+        extend_select += (UNUSED_SUPPRESSION,)
+    ignore = split_commas(args.ignore)
     for option, values in (
         ("--select", select or ()),
         ("--extend-select", extend_select),
@@ -55,7 +56,7 @@ def run_options(args: argparse.Namespace, cwd: str) -> RunOptions:
         project_name=args.project_name,
         project_directory=args.project_directory,
         env_files=tuple(args.env_files) if args.env_files else None,
-        profiles=_split(args.profiles) if args.profiles else None,
+        profiles=split_commas(args.profiles) if args.profiles else None,
         environ=dict(os.environ),
         cwd=cwd,
         root=os.path.abspath(args.root) if args.root else None,
@@ -112,8 +113,9 @@ def run_check(args: argparse.Namespace) -> int:
     results = lint(specs, settings, dataclasses.replace(run_options(args, cwd), locate=locate), jobs)
     findings = unique_findings(results)
     rules_run = tuple(registry.enabled(settings))
-    if UnusedSuppression in rules_run:
-        findings = sorted({*findings, *unused_suppressions(results, settings, registry)})
+    unused_rule = registry.lookup(UNUSED_SUPPRESSION)
+    if unused_rule is not None and unused_rule in rules_run:
+        findings = sorted({*findings, *unused_suppressions(results, settings, registry, unused_rule)})
     places = all_places(results)
     if args.write_baseline:
         baseline.write(args.write_baseline, findings, places)

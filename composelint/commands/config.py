@@ -10,19 +10,19 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from composelint.canonical import NAMED_MAPPINGS
-from composelint.cli import EXIT_FINDINGS, EXIT_OK
 from composelint.commands.check import run_options
-from composelint.discovery import ProjectSpec, default_project, project_for_file
+from composelint.compose.canonical import NAMED_MAPPINGS
+from composelint.compose.discovery import ProjectSpec, default_project, project_for_file
+from composelint.compose.errors import UsageError
+from composelint.compose.loader import LoadedProject
+from composelint.compose.merge import go_format
+from composelint.compose.specs import SpecError, format_duration, go_parse_float, parse_bytes, parse_duration
+from composelint.compose.tree import YMap, plain
 from composelint.engine import load, run_rules
-from composelint.errors import UsageError
+from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
 from composelint.finding import Severity
-from composelint.loader import LoadedProject
-from composelint.merge import go_format
 from composelint.registry import Registry
 from composelint.settings import Settings
-from composelint.specs import SpecError, format_duration, go_parse_float, parse_bytes, parse_duration
-from composelint.tree import YMap, plain
 
 
 def spec_for(args: argparse.Namespace, cwd: str) -> ProjectSpec:

@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from composelint import config
-from composelint.cli import EXIT_FINDINGS, EXIT_OK
 from composelint.commands.check import run_options
 from composelint.commands.config import spec_for
-from composelint.dataservices import DataServices
+from composelint.compose.errors import UsageError
+from composelint.compose.span import Span
 from composelint.engine import load, run_rules
-from composelint.errors import UsageError
+from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
 from composelint.finding import Finding
-from composelint.graph import ProjectGraph
-from composelint.model import PortMapping, Service, build_project
+from composelint.project.dataservices import DataServices
+from composelint.project.graph import ProjectGraph
+from composelint.project.model import PortMapping, Service, build_project
 from composelint.registry import Registry
-from composelint.span import Span
 
 
 @dataclass
@@ -406,7 +406,7 @@ def run_graph(args: argparse.Namespace) -> int:
         only_this = dataclasses.replace(settings, select=(rule.id,), extend_select=(), ignore=())
         findings = sorted(set(run_rules(loaded, only_this, registry)))
     graph = ProjectGraph(project)
-    data = DataServices.from_settings(settings)
+    data = DataServices(settings.data_images, settings.not_data_images, settings.data_services)
     highlight = highlight_of(graph, findings)
     if args.format == "dot":
         sys.stdout.write(dot(graph, highlight, data))

@@ -6,9 +6,9 @@ import argparse
 import difflib
 import sys
 
-from composelint.cli import EXIT_OK
+from composelint.compose.errors import UsageError
 from composelint.docs import rule_page
-from composelint.errors import UsageError
+from composelint.exitcodes import EXIT_OK
 from composelint.registry import Registry
 
 

@@ -1,17 +1,4 @@
-"""The built-in rules: each family module lists its rules in ``RULES`` (plugins use entry points)."""
-
-from __future__ import annotations
-
-from composelint.rule import Rule
-from composelint.rules import hygiene, operations, security, style, topology, validity
-from composelint.suppress import UnusedSuppression
-
-BUILTIN_RULES: tuple[type[Rule], ...] = (
-    *validity.RULES,
-    UnusedSuppression,
-    *topology.RULES,
-    *hygiene.RULES,
-    *security.RULES,
-    *operations.RULES,
-    *style.RULES,
-)
+"""The built-in rules: one module per rule, in a folder per family (``validity/``, ``network/``,
+``data/``, ``security/``, ``operations/``, ``style/``). The registry finds them by walking this package,
+so adding a rule is adding a module; helpers that several rules of a family share live in that
+family's ``common.py``. Third-party rules come from the ``composelint.rules`` entry point group."""

@@ -1,0 +1,219 @@
+"""Finding compose projects: the files Compose would load together.
+
+In a directory, the base file (``compose.yaml``, ``compose.yml``, ``docker-compose.yml``,
+``docker-compose.yaml``, first found wins as in Compose) is linted with its override file
+(``compose.override.yml``...). Prefix variants such as ``docker-compose.prod.yml`` are linted on top
+of the base, as ``docker compose -f docker-compose.yml -f docker-compose.prod.yml`` would; other compose
+files (``monitoring.compose.yaml``) are projects of their own.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from composelint.compose.errors import UsageError
+
+DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_FILES = (
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
+# compose.yaml, docker-compose.prod.yml, compose-dev.yaml, foo.compose.yml, foo-docker-compose.yml
+COMPOSE_FILE_NAME = re.compile(
+    r"((docker-)?compose([._-][^/]*)?|[^/]*\.compose|[^/]*[._-]docker-compose)\.ya?ml", re.IGNORECASE
+)
+_PREFIX_VARIANT = re.compile(r"(docker-)?compose[._-][^/]*\.ya?ml", re.IGNORECASE)
+SKIPPED_DIRS = {".git", "node_modules", ".hg", ".svn", ".tox", ".venv", "__pycache__"}
+
+
+class ProjectSpec(NamedTuple):
+    files: tuple[str, ...]  # absolute paths, main file first
+
+
+def is_compose_file(name: str) -> bool:
+    return bool(COMPOSE_FILE_NAME.fullmatch(name))
+
+
+def _base_of(directory: str, names: Iterable[str]) -> str | None:
+    present = set(names)
+    for candidate in DEFAULT_FILES:
+        if candidate in present:
+            return os.path.join(directory, candidate)
+    return None
+
+
+def _override_of(directory: str, names: Iterable[str]) -> str | None:
+    present = set(names)
+    for candidate in OVERRIDE_FILES:
+        if candidate in present:
+            return os.path.join(directory, candidate)
+    return None
+
+
+def _projects_in_directory(directory: str, names: Sequence[str]) -> list[ProjectSpec]:
+    compose_names = sorted(n for n in names if is_compose_file(n))
+    if not compose_names:
+        return []
+    base = _base_of(directory, compose_names)
+    override = _override_of(directory, compose_names)
+    projects: list[ProjectSpec] = []
+    if base is not None:
+        projects.append(ProjectSpec((base, override) if override else (base,)))
+    for name in compose_names:
+        path = os.path.join(directory, name)
+        if path in (base, override):
+            continue
+        projects.append(project_for_file(path))
+    if base is None and override is not None:
+        projects.append(ProjectSpec((override,)))
+    return projects
+
+
+def project_for_file(path: str) -> ProjectSpec:
+    """The project a file belongs to when it is named alone (e.g. by pre-commit)."""
+    path = os.path.abspath(path)
+    directory, name = os.path.split(path)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        names = []
+    base = _base_of(directory, names)
+    if name in DEFAULT_FILES:
+        if base == path or base is None:
+            override = _override_of(directory, names)
+            return ProjectSpec((path, override) if override else (path,))
+        return ProjectSpec((path,))
+    lowered = name.lower()
+    if base is not None and (name in OVERRIDE_FILES or _PREFIX_VARIANT.fullmatch(lowered)):
+        return ProjectSpec((base, path))
+    return ProjectSpec((path,))
+
+
+def _excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
+    if not patterns:
+        return False
+    relative = os.path.relpath(path, root)
+    return any(
+        fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(os.path.basename(path), p) or fnmatch.fnmatch(path, p)
+        for p in patterns
+    )
+
+
+def find_projects(paths: Sequence[str], cwd: str, exclude: Sequence[str] = ()) -> list[ProjectSpec]:
+    """Projects for the PATH arguments of ``composelint check``: files, or directories searched."""
+    found: dict[tuple[str, ...], ProjectSpec] = {}
+    for raw in paths:
+        path = os.path.abspath(os.path.join(cwd, raw))
+        if os.path.isdir(path):
+            for directory, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(
+                    d
+                    for d in dirnames
+                    if d not in SKIPPED_DIRS and not _excluded(os.path.join(directory, d), cwd, exclude)
+                )
+                names = [n for n in filenames if not _excluded(os.path.join(directory, n), cwd, exclude)]
+                for project in _projects_in_directory(directory, names):
+                    found.setdefault(project.files, project)
+        elif os.path.exists(path) or os.path.islink(path):
+            if _excluded(path, cwd, exclude):
+                continue
+            project = project_for_file(path)
+            found.setdefault(project.files, project)
+        else:
+            raise UsageError(f"{raw}: no such file or directory")
+    return list(found.values())
+
+
+def default_project(cwd: str, environ: Mapping[str, str]) -> ProjectSpec:
+    """The project ``docker compose`` would load in ``cwd``: COMPOSE_FILE, else walk up for a base file.
+
+    Like Compose, COMPOSE_FILE and COMPOSE_PATH_SEPARATOR may also come from the ``.env`` file of
+    ``cwd``; the environment wins.
+    """
+    environ = {**_dotenv_settings(cwd, environ), **environ}
+    compose_file = environ.get("COMPOSE_FILE")
+    if compose_file:
+        separator = environ.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
+        files = tuple(os.path.abspath(os.path.join(cwd, f)) for f in compose_file.split(separator) if f)
+        for f in files:
+            if not os.path.exists(f):
+                raise UsageError(f"COMPOSE_FILE names {f}, which does not exist")
+        return ProjectSpec(files)
+    directory = os.path.abspath(cwd)
+    while True:
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            names = []
+        base = _base_of(directory, names)
+        if base is not None:
+            override = _override_of(directory, names)
+            return ProjectSpec((base, override) if override else (base,))
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            raise UsageError(
+                "no configuration file provided: no compose.yaml, compose.yml, docker-compose.yml or "
+                "docker-compose.yaml here or in any parent directory"
+            )
+        directory = parent
+
+
+_DOTENV_MAX_BYTES = 1 << 20
+
+
+def _dotenv_settings(cwd: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """COMPOSE_FILE and COMPOSE_PATH_SEPARATOR from ``cwd/.env``; nothing if it is unusable.
+
+    A broken ``.env`` is reported when the project is loaded; discovery only needs these two keys.
+    """
+    from composelint.compose.dotenv import parse_dotenv
+    from composelint.compose.errors import ComposeError
+
+    path = os.path.join(cwd, ".env")
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > _DOTENV_MAX_BYTES:
+            return {}
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            values = parse_dotenv(handle.read(), path, environ.get)
+    except (OSError, ComposeError):
+        return {}
+    return {key: values[key] for key in ("COMPOSE_FILE", "COMPOSE_PATH_SEPARATOR") if key in values}
+
+
+def repository_root(path: str) -> str | None:
+    """The nearest directory at or above ``path`` holding ``.git`` (None outside a repository)."""
+    return RepositoryRoots().find(path)
+
+
+class RepositoryRoots:
+    """``repository_root`` for the many projects of one run: each directory is looked at once, so a
+    tree of thousands of projects does not stat the same parents thousands of times."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, str | None] = {}
+
+    def find(self, path: str) -> str | None:
+        directory = os.path.abspath(path)
+        visited: list[str] = []
+        while True:
+            if directory in self._known:
+                found = self._known[directory]
+                break
+            visited.append(directory)
+            if os.path.exists(os.path.join(directory, ".git")):
+                found = directory
+                break
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                found = None
+                break
+            directory = parent
+        for seen in visited:
+            self._known[seen] = found
+        return found

@@ -1,0 +1,2 @@
+"""Family 3: data and volumes — which data outlives `docker compose down -v`, and which host paths a
+production deployment depends on."""

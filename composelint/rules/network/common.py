@@ -1,0 +1,96 @@
+"""What several network rules share."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from composelint.compose.span import Span
+from composelint.compose.tree import IStr, YMap, YSeq
+from composelint.project.model import Network, PortMapping, Service
+
+
+def run_together(a: Service, b: Service) -> bool:
+    """False for services that can never run at the same time: both have profiles, none in common."""
+    return not (a.profiles and b.profiles and not set(a.profiles) & set(b.profiles))
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def as_written(port: PortMapping) -> str:
+    """Where an interpolated port came from, so the user sees which variable decides it."""
+    if port.template is None:
+        return ""
+    unset = ", ".join("${" + v + "}" for v in port.unset)
+    return f" (written {port.template!r}" + (f"; {unset} is unset" if unset else "") + ")"
+
+
+def ports_ignored(service: Service) -> bool:
+    """Docker ignores (host) or refuses (service:, container:) published ports: ports-with-network-mode."""
+    mode = service.network_mode or ""
+    return mode == "host" or mode.startswith(("service:", "container:"))
+
+
+class Entry(NamedTuple):
+    """One `ports` entry as written: a range like "8000-8001:80-81" expands to several mappings."""
+
+    first: PortMapping
+    last: PortMapping
+
+    def describe(self) -> str:
+        port = self.first
+        host = f"[{port.host_ip}]:" if ":" in port.host_ip else f"{port.host_ip}:" if port.host_ip else ""
+        published = span_text(port.published, self.last.published)
+        published = f"{published}:" if published else ""
+        target = span_text(str(port.target), str(self.last.target))
+        return f"{host}{published}{target}/{port.protocol}"
+
+
+def span_text(first: str, last: str) -> str:
+    return first if first == last else f"{first}-{last}"
+
+
+def port_entries(ports: tuple[PortMapping, ...]) -> Iterator[Entry]:
+    by_span: dict[Span, list[PortMapping]] = {}
+    for port in ports:
+        if port.target is not None:  # an invalid entry: invalid-port-spec reports it
+            by_span.setdefault(port.span, []).append(port)
+    for group in by_span.values():
+        yield Entry(group[0], group[-1])
+
+
+class Subnet(NamedTuple):
+    network: Network
+    subnet: IPNetwork
+    span: Span
+    gateway: IPAddress | None
+
+
+def ipam_subnets(network: Network) -> list[Subnet] | None:
+    """The network's IPAM subnets as written; None when one is unknown (an unset variable)."""
+    ipam = network.config.get("ipam")
+    configs = ipam.get("config") if isinstance(ipam, YMap) else None
+    found: list[Subnet] = []
+    if not isinstance(configs, YSeq):
+        return found
+    for index, entry in enumerate(configs):
+        if not isinstance(entry, YMap) or not isinstance(entry.get("subnet"), str):
+            continue
+        text = entry["subnet"]
+        if isinstance(text, IStr) and text.unset:
+            return None
+        try:
+            subnet = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            continue  # the engine refuses it with its own message
+        gateway = entry.get("gateway")
+        try:
+            gateway_ip = ipaddress.ip_address(gateway) if isinstance(gateway, str) else None
+        except ValueError:
+            gateway_ip = None
+        span = entry.value_span("subnet") if "subnet" in entry else configs.item_span(index)
+        found.append(Subnet(network, subnet, span, gateway_ip))
+    return found

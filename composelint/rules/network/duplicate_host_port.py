@@ -1,0 +1,160 @@
+"""CL203 duplicate-host-port: two port mappings claim the same host port."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from composelint.compose.tree import YMap
+from composelint.finding import Severity, Violation
+from composelint.project.model import PortMapping, Project, Service
+from composelint.rule import Context, Rule
+from composelint.rules.network.common import as_written, run_together
+
+
+class _Claim(NamedTuple):
+    """One host port a mapping claims (a range like "9000-9002:9000-9002" makes one claim per port)."""
+
+    service: Service
+    port: PortMapping
+    number: int
+    order: tuple[int, int, int]
+
+
+def _address(host_ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(host_ip)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _host_ips_overlap(a: str, b: str) -> bool:
+    """No host IP binds every address of both families; `0.0.0.0` every IPv4 address and `::` every
+    IPv6 address (Docker binds them separately, which is how a port is published on both)."""
+    if not a or not b:
+        return True
+    address_a, address_b = _address(a), _address(b)
+    if address_a is None or address_b is None:
+        return a == b
+    if address_a.version != address_b.version:
+        return False
+    return address_a.is_unspecified or address_b.is_unspecified or address_a == address_b
+
+
+def _replicas(service: Service) -> int:
+    deploy = service.config.get("deploy")
+    for value in (service.config.get("scale"), deploy.get("replicas") if isinstance(deploy, YMap) else None):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return 1
+
+
+def _shown_host(host_ip: str) -> str:
+    host = host_ip or "0.0.0.0"
+    return f"[{host}]" if ":" in host else host
+
+
+class DuplicateHostPort(Rule):
+    """Two port mappings claim the same host port.
+
+    ## What it does
+    Compares every published port of the project — across services, within one service, and across
+    the base and override files — after interpolation and `.env`. Two mappings conflict when they use
+    the same protocol, overlapping host addresses and overlapping port ranges (`"9000-9002:9000-9002"`
+    claims three ports; `"8000-8100:80"` takes any free port of its range and claims none). No host
+    address overlaps every address, `0.0.0.0` every IPv4 address and `::` every IPv6 address (Docker
+    binds them separately: `["0.0.0.0:80:80", "[::]:80:80"]` is how a port is published on both);
+    `127.0.0.1` and `127.0.0.2` do not overlap. Services that can never run together (both have
+    profiles, and no profile in common) do not conflict. Each conflicting mapping after the first in
+    load order is reported, naming the first. A fixed host port in a service with several replicas
+    (`scale`, `deploy.replicas`) is reported too: every replica claims it.
+
+    ## Why is this bad?
+    The second container fails to start: `Bind for 0.0.0.0:8080 failed: port is already allocated`.
+    With variables, it often only fails on the machine whose `.env` makes two ports equal.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports: ["8080:80"]
+      admin:
+        image: example/admin:1.0
+        ports: ["8080:3000"]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports: ["8080:80"]
+      admin:
+        image: example/admin:1.0
+        ports: ["8081:3000"]
+    ```
+    """
+
+    id = "CL203"
+    name = "duplicate-host-port"
+    severity = Severity.ERROR
+    summary = "Two port mappings claim the same host port"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        project = ctx.project
+        files = {path: index for index, path in enumerate(project.config_files)}
+        claims: list[_Claim] = []
+        for service in project.services.values():
+            mode = service.network_mode or ""
+            if mode == "host" or mode.startswith(("service:", "container:")):
+                continue  # Docker ignores or refuses these ports; another rule says so
+            for port in service.ports:
+                published = port.published_range
+                # "8000-9000:80" takes any free port of the range: it does not collide by itself.
+                if published is None or published[0] != published[1]:
+                    continue
+                order = (files.get(port.span.path, len(files)), port.span.line, port.span.column)
+                claims.append(_Claim(service, port, published[0], order))
+        claims.sort(key=lambda c: c.order)
+        # Only claims of one port and protocol can conflict: compare within those buckets.
+        earlier_claims: dict[tuple[str, int], list[_Claim]] = {}
+        for claim in claims:
+            bucket = earlier_claims.setdefault((claim.port.protocol, claim.number), [])
+            first = next((earlier for earlier in bucket if self._conflict(earlier, claim)), None)
+            bucket.append(claim)
+            if first is not None:
+                yield self._duplicate(claim, first, project)
+            elif (replicas := _replicas(claim.service)) > 1:
+                yield Violation(
+                    claim.port.span,
+                    f"service {claim.service.name} runs {replicas} replicas, and each claims host port "
+                    f"{_shown_host(claim.port.host_ip)}:{claim.number}/{claim.port.protocol}"
+                    f"{as_written(claim.port)}: only one can start; drop the host port or the replicas",
+                    claim.service.name,
+                )
+
+    @staticmethod
+    def _duplicate(claim: _Claim, first: _Claim, project: Project) -> Violation:
+        span = first.port.span
+        relative = os.path.relpath(span.path, project.working_dir)
+        where = f"{span.path if relative.startswith(os.pardir) else relative}:{span.line}:{span.column}"
+        owner = (
+            "this service" if first.service.name == claim.service.name else f"service {first.service.name}"
+        )
+        origin = f"the same YAML anchor, {where}" if span == claim.port.span else where
+        return Violation(
+            claim.port.span,
+            f"host port {_shown_host(claim.port.host_ip)}:{claim.number}/{claim.port.protocol} of service "
+            f"{claim.service.name} is already published by {owner} ({origin}){as_written(claim.port)}",
+            claim.service.name,
+        )
+
+    @staticmethod
+    def _conflict(a: _Claim, b: _Claim) -> bool:
+        return _host_ips_overlap(a.port.host_ip, b.port.host_ip) and run_together(a.service, b.service)

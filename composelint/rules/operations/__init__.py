@@ -1,0 +1,1 @@
+"""Family 5: reliability and operations — images, limits, healthchecks, restarts, logging."""
