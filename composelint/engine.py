@@ -143,11 +143,42 @@ def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> 
     for rule_class, options in rules_to_run(loaded, usable, settings, registry):
         rule_ctx.options = options
         try:
-            for violation in rule_class().check(rule_ctx):
-                findings.append(stamp(rule_class, violation, settings))
+            findings.extend(capped(rule_class, rule_class().check(rule_ctx), settings))
         except Exception as exc:  # a crashing rule must not stop the others
             findings.append(internal_error(rule_class, exc, loaded, registry, settings))
     return findings
+
+
+def capped(rule: type[Rule], violations: Iterable[Violation], settings: Settings) -> list[Finding]:
+    """A rule's findings, at most ``max_findings`` per file, and a last one per file saying how many
+    more there were: a 280-byte file must not make a 38 MB report. A rule that keeps going far
+    past the cap is stopped (its count is then "at least")."""
+    cap = settings.limits.max_findings
+    kept: list[Finding] = []
+    per_file: dict[str, int] = {}
+    dropped: dict[str, tuple[Violation, int]] = {}  # path -> (first violation not shown, how many)
+    total_dropped = 0
+    stopped = False
+    for violation in violations:
+        path = violation.span.path
+        count = per_file[path] = per_file.get(path, 0) + 1
+        if count <= cap:
+            kept.append(stamp(rule, violation, settings))
+            continue
+        first, number = dropped.get(path, (violation, 0))
+        dropped[path] = (first, number + 1)
+        total_dropped += 1
+        if total_dropped >= 10 * cap:
+            stopped = True
+            break
+    for first, number in dropped.values():
+        more = f"at least {number:,}" if stopped else f"{number:,}"
+        message = (
+            f"{more} more findings of {rule.id} [{rule.name}] in this file are not shown "
+            f"(limit max_findings: {cap} per rule and file); the first: {first.message}"
+        )
+        kept.append(stamp(rule, Violation(first.span, message, first.service, first.severity), settings))
+    return kept
 
 
 def rules_to_run(

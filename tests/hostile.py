@@ -141,6 +141,68 @@ def _python_tag(directory: Path) -> None:
     )
 
 
+def _doubling_env(directory: Path) -> None:
+    # Each variable is twice the one before: 2**40 characters if nothing stops it.
+    lines = ["V0=abcdefghijklmnop"] + [f"V{i}=${{V{i - 1}}}${{V{i - 1}}}" for i in range(1, 41)]
+    _write(directory, "\n".join(lines) + "\n", ".env")
+    _write(directory, SERVICE + '    command: ["${V40}"]\n')
+
+
+def _doubling_env_file(directory: Path) -> None:
+    lines = ["V0=abcdefghijklmnop"] + [f"V{i}=${{V{i - 1}}}${{V{i - 1}}}" for i in range(1, 41)]
+    _write(directory, "\n".join(lines) + "\n", "app.env")
+    _write(directory, SERVICE + "    env_file: app.env\n")
+
+
+def _many_defaults(directory: Path) -> None:
+    # 50,000 defaults on one line (350 KB): each must not copy the rest of the line.
+    _write(directory, SERVICE + '    command: ["' + "${A:-x}" * 50_000 + '"]\n')
+
+
+def _include_diamond(directory: Path) -> None:
+    # Each file includes the next one twice: 2**30 inclusions if each is followed.
+    _write(directory, "include: [f1.yaml, f1.yaml]\n" + SERVICE)
+    for n in range(1, 30):
+        _write(directory, f"include: [f{n + 1}.yaml, f{n + 1}.yaml]\n", f"f{n}.yaml")
+    _write(directory, "services:\n  last:\n    image: example/last:1.0\n", "f30.yaml")
+
+
+def _include_fan(directory: Path) -> None:
+    _write(directory, "include: [" + ", ".join(f"i{n}.yaml" for n in range(1200)) + "]\n" + SERVICE)
+    for n in range(1200):
+        _write(directory, f"services:\n  s{n}:\n    image: example/s:{n}\n", f"i{n}.yaml")
+
+
+def _extends_fan_out(directory: Path) -> None:
+    base = "".join(
+        f"  b{i}:\n    image: example/b:{i}\n    environment:\n      A: ${{A:-{i}}}\n" for i in range(2000)
+    )
+    _write(directory, "services:\n" + base, "base.yaml")
+    body = "".join(f"  s{i}:\n    extends: {{file: base.yaml, service: b{i}}}\n" for i in range(2000))
+    _write(directory, "services:\n" + body)
+
+
+def _port_ranges(directory: Path) -> None:
+    body = "".join(f"  s{i}:\n    image: example/s:1\n    ports: ['1-65535:1-65535']\n" for i in range(5))
+    _write(directory, "services:\n" + body)
+
+
+def _overlapping_ranges(directory: Path) -> None:
+    body = "".join(f"  s{i}:\n    image: example/s:1\n    ports: ['8000-8999:8000-8999']\n" for i in range(2))
+    _write(directory, "services:\n" + body)
+
+
+def _databases_reaching_each_other(directory: Path) -> None:
+    # 450 databases on one shared network, each the client of the next: 450 x 448 reachable pairs.
+    body = "".join(
+        f"  db{i}:\n    image: postgres:16\n    environment: [PEER=postgres://db{(i + 1) % 450}:5432/x]\n"
+        f"    networks: [shared, n{i}]\n"
+        for i in range(450)
+    )
+    declared = "".join(f"  n{i}: {{}}\n" for i in range(450))
+    _write(directory, "services:\n" + body + "networks:\n  shared: {}\n" + declared)
+
+
 CASES: tuple[Case, ...] = (
     Case("alias bomb (nested)", _alias_bomb, frozenset({"CL117"})),
     Case("alias bomb (merge keys)", _merge_bomb, frozenset({"CL117"})),
@@ -177,4 +239,13 @@ CASES: tuple[Case, ...] = (
     Case("top-level list", lambda d: _write(d, "- services\n- app\n"), frozenset({"CL101"})),
     Case("non-string key", lambda d: _write(d, "services:\n  123:\n    image: x\n"), frozenset({"CL101"})),
     Case("binary file", lambda d: _write(d, bytes(range(256)) * 64), frozenset({"CL101"})),
+    Case(".env variables that double each other", _doubling_env, frozenset({"CL117"}), only=False),
+    Case("env_file variables that double each other", _doubling_env_file, frozenset({"CL117"}), only=False),
+    Case("50,000 defaults on one line", _many_defaults, frozenset(), exit_code=0),
+    Case("include diamond (30 files, each twice)", _include_diamond, frozenset(), exit_code=0),
+    Case("1,200 files included", _include_fan, frozenset({"CL117"}), only=False),
+    Case("extends fan-out (2,000 x 2,000)", _extends_fan_out, frozenset(), exit_code=0),
+    Case("five services publishing 1-65535", _port_ranges, frozenset({"CL117"})),
+    Case("two services publishing 8000-8999", _overlapping_ranges, frozenset({"CL203"})),
+    Case("450 databases reaching each other", _databases_reaching_each_other, frozenset({"CL201"})),
 )

@@ -101,3 +101,52 @@ def test_tab_indentation_error_points_at_the_tab(
     (tmp_path / "compose.yaml").write_text("services:\n  app:\n\timage: x\n")
     _, report = lint(tmp_path, monkeypatch, capsys)
     assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [("CL101", 3, 1)]
+
+
+def test_a_flooding_rule_stops_at_the_cap_and_says_how_many_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    by_name = {case.name: case for case in CASES}
+    by_name["450 databases reaching each other"].build(tmp_path)
+    _, report = lint(tmp_path, monkeypatch, capsys, "--select", "CL201")
+    findings = report["findings"]
+    assert len(findings) == 501
+    summary = [f for f in findings if "more findings of CL201" in f["message"]]
+    assert len(summary) == 1
+    assert summary[0]["message"].startswith(
+        "at least 5,000 more findings of CL201 [network-isolation] in this file"
+    )
+    assert "(limit max_findings: 500 per rule and file)" in summary[0]["message"]
+    # The cap is a configured limit like the others.
+    (tmp_path / ".composelint.yaml").write_text("limits:\n  max-findings: 10\n")
+    _, report = lint(tmp_path, monkeypatch, capsys, "--select", "CL201")
+    assert len(report["findings"]) == 11
+
+
+def test_overlapping_ranges_are_one_finding_per_pair_of_mappings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  a:\n    image: x:1\n    ports: ['8000-8999:8000-8999', '9000:90']\n"
+        "  b:\n    image: x:1\n    ports: ['8500-9000:8500-9000']\n"
+    )
+    _, report = lint(tmp_path, monkeypatch, capsys, "--select", "CL203")
+    assert sorted(f["message"] for f in report["findings"] if f["line"] == 7) == [
+        "host port 0.0.0.0:9000/tcp of service b is already published by service a (compose.yaml:4:36)",
+        "host ports 0.0.0.0:8500-8999/tcp (500 ports) of service b are already published by service a "
+        "(compose.yaml:4:13)",
+    ]
+    assert len(report["findings"]) == 2
+
+
+def test_interpolation_stays_linear_and_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A megabyte variable used in many values: the project's values stop growing at the budget.
+    (tmp_path / ".env").write_text("BIG=" + "x" * 1_000_000 + "\n")
+    values = "".join(f"      - V{i}=${{BIG}}\n" for i in range(100))
+    (tmp_path / "compose.yaml").write_text(SERVICE + "    environment:\n" + values)
+    code, report = lint(tmp_path, monkeypatch, capsys, "--select", "CL1")
+    assert code == 1
+    [limit] = [f for f in report["findings"] if f["rule"] == "CL117"]
+    assert "later values were not interpolated (limit)" in limit["message"]

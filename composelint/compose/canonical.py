@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from composelint.compose.errors import ComposeError
+from composelint.compose.limits import DEFAULT_LIMITS
 from composelint.compose.merge import Path, PathTable, go_format
 from composelint.compose.span import Span
 from composelint.compose.specs import (
+    RangeTooLarge,
     SpecError,
     clean_path,
     go_parse_float,
@@ -178,15 +180,18 @@ def _cast_value(value: str, fn: Callable[[str], Any] | None, path: Path, span: S
 # Canonical (long) syntax: compose-go transform.Canonical.
 
 
-def canonical(model: YMap) -> tuple[YMap, Errors]:
+def canonical(model: YMap, max_ports: int = DEFAULT_LIMITS.max_ports) -> tuple[YMap, Errors]:
+    """The model in long syntax. Port ranges expand to one mapping per port, as Compose prints them;
+    past ``max_ports`` mappings in the project, further ones are reported and left out."""
     errors: Errors = []
     out = model.copy()
     services = model.get("services")
     if isinstance(services, YMap):
         new_services = services.copy()
+        ports = _PortBudget(max_ports)
         for name, service, _, _ in services.items_with_spans():
             if isinstance(service, YMap):
-                new_services[name] = _canonical_service(service, name, errors)
+                new_services[name] = _canonical_service(service, name, errors, ports)
         out["services"] = new_services
     for kind in ("volumes", "networks", "secrets", "configs"):
         resources = model.get(kind)
@@ -239,9 +244,25 @@ def _canonical_external(resource: YMap, path: Path, errors: Errors) -> YMap:
     return out
 
 
-def _canonical_service(service: YMap, name: str, errors: Errors) -> YMap:
+class _PortBudget:
+    """Port mappings a project may still expand to: ``1-65535:1-65535`` is 65,535 of them."""
+
+    __slots__ = ("left", "limit", "reported")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+        self.reported = False
+
+
+def _canonical_service(service: YMap, name: str, errors: Errors, ports: _PortBudget) -> YMap:
     out = service.copy()
     for key, value, _, value_span in service.items_with_spans():
+        if key == "ports":
+            new = _ports(value, name, errors, ports)
+            if new is not value:
+                out[key] = new
+            continue
         transform = _SERVICE_TRANSFORMS.get(key)
         if transform is None:
             continue
@@ -447,14 +468,14 @@ def _file_mounts(value: Any, span: Span, _name: str, _errors: Errors) -> Any:
     )
 
 
-def _ports(value: Any, span: Span, name: str, errors: Errors) -> Any:
+def _ports(value: Any, name: str, errors: Errors, budget: _PortBudget) -> Any:
     if not isinstance(value, YSeq):
         return value
     out = YSeq(value.span)
     for item, item_span in value.items_with_spans():
         if not isinstance(item, YMap):  # parse_port also refuses floats, lists and null
             try:
-                parsed = parse_port(item)
+                parsed = parse_port(item, budget.left)
             except SpecError as exc:
                 errors.append(
                     ComposeError(
@@ -462,6 +483,20 @@ def _ports(value: Any, span: Span, name: str, errors: Errors) -> Any:
                     )
                 )
                 continue
+            except RangeTooLarge:
+                if not budget.reported:
+                    budget.reported = True
+                    errors.append(
+                        ComposeError(
+                            f"services.{name}.ports: the project's port ranges expand to more than "
+                            f"{budget.limit:,} mappings (limit max_ports); this range and later ones were "
+                            "not checked",
+                            item_span,
+                            "limit-exceeded",
+                        )
+                    )
+                continue
+            budget.left -= len(parsed)
             for mapping in parsed:
                 port = from_plain(mapping, item_span)
                 if isinstance(item, IStr) and "published" in port:
@@ -679,7 +714,6 @@ _SERVICE_TRANSFORMS: dict[str, Callable[[Any, Span, str, Errors], Any]] = {
     "devices": _devices,
     "secrets": _file_mounts,
     "configs": _file_mounts,
-    "ports": _ports,
     "environment": _environment,
     "labels": _labels,
     "annotations": _labels,

@@ -17,6 +17,7 @@ from composelint.compose.interpolation import (
     InterpolationError,
     Lookup,
     MissingRequiredError,
+    ValueTooLongError,
     go_quote,
     substitute,
 )
@@ -191,6 +192,8 @@ class _Parser:
             return substitute(value, self.resolve, eager_defaults=self.eager).value
         except MissingRequiredError as error:
             raise self.error(error.message, start, "missing-required-variable") from None
+        except ValueTooLongError as error:
+            raise self.error(error.message, start, "limit-exceeded") from None
         except InterpolationError as error:
             raise self.error(error.message, start, "invalid-interpolation") from None
 

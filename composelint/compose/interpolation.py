@@ -8,6 +8,7 @@ an ``IStr`` that remembers its template and the variables it used.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,15 +27,14 @@ Lookup: TypeAlias = Callable[[str], str | None]
 # a variable and keeps ``$\u0131`` literally.
 _NAME = "[_A-Za-z\u017f\u212a][_A-Za-z0-9\u017f\u212a]*"
 
-# compose-go's pattern. The default part of a braced expression is a greedy ``.*``, so a match runs to
-# the last ``}`` of the line; ``_closing_brace`` then cuts it back to the expression's own brace.
-_PATTERN = re.compile(
-    rf"\$(?:(?P<escaped>\$)|(?P<named>{_NAME})|\{{(?:(?P<braced>{_NAME}(?::?[-+?].*)?)\}}|(?P<invalid>)))"
-)
 _NAME_PREFIX = re.compile(_NAME)
 
 # Nested defaults recurse; Compose has no limit, but a pathological value must not exhaust the stack.
 _MAX_NESTING = 100
+# Variables that double each other (V2=${V1}${V1}, ...) grow exponentially: no value may exceed this.
+MAX_VALUE_LENGTH = 1 << 20
+# ... and all the values of one project may grow by this much in all (see ``Budget``).
+MAX_PROJECT_GROWTH = 64 << 20
 
 _GO_ESCAPES = {
     "\a": "\\a",
@@ -95,6 +95,13 @@ class MissingRequiredError(InterpolationError):
         super().__init__(f"{message}: {reason}" if reason else message)
         self.variable = variable
         self.reason = reason
+
+
+class ValueTooLongError(InterpolationError):
+    """An interpolated value longer than ``MAX_VALUE_LENGTH``: a limit, not a template error."""
+
+    def __init__(self) -> None:
+        super().__init__(f"the interpolated value is longer than {MAX_VALUE_LENGTH:,} characters (limit)")
 
 
 class Substitution(NamedTuple):
@@ -159,75 +166,124 @@ def _substitute_simple(match: re.Match[str], lookup: Lookup) -> Substitution:
 
 
 def _expand(template: str, run: _Run) -> str:
+    """compose-go's expansion of one template, in time linear in its length.
+
+    compose-go finds expressions with a regular expression whose default part is a greedy ``.*``, so
+    a match runs to the last ``}`` of its line. It then cuts the match back to the expression's own
+    closing brace (``_closing_brace``), and expands the text between that brace and the last one as
+    a template of its own (whose errors name only that text) before going on after the last one.
+    The same is done here with positions into one string instead of matches and slices, so a line
+    of 50,000 ``${A:-x}`` is not copied once per expression; a stack of windows, not recursion,
+    keeps such lines off the Python call stack.
+    """
+    if "$" not in template:
+        return template
+    scan = _Scan(template)
     out: list[str] = []
-    # The text after a braced expression's closing brace is expanded as a template of its own (its
-    # errors name only that text). compose-go recurses for it; a stack keeps long lines of
-    # ``${A:-x}${B:-y}...`` off the Python call stack.
-    frames: list[tuple[str, int]] = [(template, 0)]
-    while frames:
-        text, pos = frames.pop()
-        for match in _PATTERN.finditer(text, pos):
-            out.append(text[pos : match.start()])
-            pos = match.end()
-            matched = match.group()
-            if matched == "$$":  # the commonest match, and a file can hold millions
-                out.append("$")
-                continue
-            value, rest = _replace(matched, text, run)
-            out.append(value)
-            if rest:
-                frames.append((text, pos))
-                frames.append((rest, 0))
+    size = 0
+    windows: list[tuple[int, int, int]] = [(0, len(template), 0)]  # (start, end, position)
+    while windows:
+        start, end, pos = windows.pop()
+        while True:
+            dollar = template.find("$", pos, end)
+            if dollar < 0:
+                out.append(template[pos:end])
+                size += end - pos
                 break
-        else:
-            out.append(text[pos:])
+            out.append(template[pos:dollar])
+            size += dollar - pos
+            value, pos, rest = _expression(template, dollar, start, end, scan, run)
+            out.append(value)
+            size += len(value)
+            if size > MAX_VALUE_LENGTH:
+                raise ValueTooLongError()
+            if rest is not None:  # expand the cut-off text first, then go on after it
+                windows.append((start, end, pos))
+                windows.append((rest[0], rest[1], rest[0]))
+                break
     return "".join(out)
 
 
-def _replace(matched: str, text: str, run: _Run) -> tuple[str, str]:
-    """The value of one match, and the text after its closing brace that still has to be expanded."""
-    close = _closing_brace(matched)
-    rest = ""
-    if close >= 0:
-        matched, rest = matched[: close + 1], matched[close + 1 :]
-    match = _PATTERN.match(matched)
-    assert match is not None  # a prefix of a match ending at a brace still matches
-    if match["escaped"] is not None:
-        return "$", ""
-    if match["named"] is not None:
-        return _plain(match["named"], run), ""
-    body = match["braced"]
-    if body is None:
-        raise InvalidTemplateError(text)
-    name_match = _NAME_PREFIX.match(body)
-    assert name_match is not None
-    name = name_match.group()
-    tail = body[len(name) :]
-    operator = tail[:2] if tail.startswith(":") else tail[:1]
-    if not operator:
-        return _plain(name, run), ""
-    return _apply(name, operator, tail[len(operator) :], run), rest
+class _Scan:
+    """Where the line breaks and braces of a template are, found once and only when needed."""
+
+    __slots__ = ("_breaks", "_closing", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._breaks: list[int] | None = None
+        self._closing: list[int] | None = None
+
+    def last_closing_brace(self, start: int, end: int) -> int:
+        """The last ``}`` at or after ``start`` on its line (before ``end``), or -1: where the
+        greedy ``.*`` of compose-go's pattern stops."""
+        if self._breaks is None or self._closing is None:
+            self._breaks = [i for i, char in enumerate(self.text) if char == "\n"]
+            self._closing = [i for i, char in enumerate(self.text) if char == "}"]
+        line_break = bisect.bisect_left(self._breaks, start)
+        line_end = min(end, self._breaks[line_break]) if line_break < len(self._breaks) else end
+        index = bisect.bisect_left(self._closing, line_end) - 1
+        return self._closing[index] if index >= 0 and self._closing[index] >= start else -1
 
 
-def _closing_brace(text: str) -> int:
-    """Index of the ``}`` that closes the expression at the start of ``text``, or -1.
+def _expression(
+    text: str, dollar: int, start: int, end: int, scan: _Scan, run: _Run
+) -> tuple[str, int, tuple[int, int] | None]:
+    """The value of what starts at ``text[dollar]`` (a ``$``) within the window ``start:end``, where
+    the scan goes on, and the window that still has to be expanded as a template of its own."""
+    following = dollar + 1
+    char = text[following] if following < end else ""
+    if char == "$":
+        return "$", following + 1, None
+    if char != "{":
+        named = _NAME_PREFIX.match(text, following, end)
+        if named is None:  # "$" before anything else is kept as it is
+            return "$", following, None
+        return _plain(named.group(), run), named.end(), None
+    name_match = _NAME_PREFIX.match(text, following + 1, end)
+    if name_match is None:
+        raise InvalidTemplateError(text[start:end])
+    name, after = name_match.group(), name_match.end()
+    if after < end and text[after] == "}":
+        return _plain(name, run), after + 1, None
+    operator = text[after : after + 2] if text.startswith(":", after) else text[after : after + 1]
+    if operator not in _OPERATORS or after + len(operator) > end:
+        raise InvalidTemplateError(text[start:end])
+    argument_start = after + len(operator)
+    last = scan.last_closing_brace(argument_start, end)
+    if last < 0:
+        raise InvalidTemplateError(text[start:end])
+    close = _closing_brace(text, following, last + 1)
+    if close < 0:
+        close = last
+    value = _apply(name, operator, text[argument_start:close], run)
+    return value, last + 1, (close + 1, last + 1) if close < last else None
+
+
+_OPERATORS = frozenset({":-", "-", ":?", "?", ":+", "+"})
+_BRACES = re.compile("[{}]")
+
+
+def _closing_brace(text: str, opening: int, end: int) -> int:
+    """Index of the ``}`` that closes the ``{`` at ``text[opening]``, before ``end``; -1 if none.
 
     Counted as compose-go counts: the character right after each ``{`` is skipped, so ``{}`` inside a
     default opens without closing. ``${A:-{}}x}`` is therefore one expression with default ``{}}x``
     (docker compose 2.40.3 prints ``{}}x``), and ``${A:-{}`` gives ``{``.
     """
     depth = 0
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "}":
+    skipped = -1
+    for brace in _BRACES.finditer(text, opening, end):
+        index = brace.start()
+        if index == skipped:
+            continue
+        if brace.group() == "{":
+            depth += 1
+            skipped = index + 1
+        else:
             depth -= 1
             if depth == 0:
                 return index
-        elif char == "{":
-            depth += 1
-            index += 1
-        index += 1
     return -1
 
 
@@ -291,11 +347,31 @@ def interpolate_tree(
 
 
 def interpolate_tree_collect(
-    tree: YMap, lookup: Lookup, *, path_prefix: str = "", eager_defaults: bool = False
+    tree: YMap,
+    lookup: Lookup,
+    *,
+    path_prefix: str = "",
+    eager_defaults: bool = False,
+    budget: Budget | None = None,
 ) -> tuple[YMap, list[ComposeError]]:
     """Like ``interpolate_tree`` but keeps going: every error is returned, in document order, and a
-    value that failed keeps its raw text."""
-    return _Walker(lookup, eager_defaults, stop_at_first=False).walk(tree, path_prefix)
+    value that failed keeps its raw text. With a ``budget`` shared by the files of a project, the
+    values stop growing once it is spent (reported once, as a limit)."""
+    return _Walker(lookup, eager_defaults, stop_at_first=False, budget=budget).walk(tree, path_prefix)
+
+
+class Budget:
+    """How many characters interpolation may still add to a project's values.
+
+    Each value is bounded (``MAX_VALUE_LENGTH``), but a megabyte-long variable used in every value of
+    every file of a project would still take gigabytes; past the budget, values keep their raw text.
+    """
+
+    __slots__ = ("remaining", "spent")
+
+    def __init__(self, characters: int = MAX_PROJECT_GROWTH) -> None:
+        self.remaining = characters
+        self.spent = False
 
 
 class _Walker:
@@ -305,11 +381,14 @@ class _Walker:
     value's dotted path is only built when an error needs it.
     """
 
-    def __init__(self, lookup: Lookup, eager: bool, *, stop_at_first: bool) -> None:
+    def __init__(
+        self, lookup: Lookup, eager: bool, *, stop_at_first: bool, budget: Budget | None = None
+    ) -> None:
         self.lookup = lookup
         self.eager = eager
         self.stop_at_first = stop_at_first
         self.errors: list[ComposeError] = []
+        self.budget = budget
 
     def walk(self, tree: YMap, path_prefix: str) -> tuple[YMap, list[ComposeError]]:
         root = _empty_map(tree)
@@ -351,11 +430,24 @@ class _Walker:
         return root, errors
 
     def interpolate(self, value: str, span: Span, path: str, key: str | int) -> str:
+        budget = self.budget
+        if budget is not None and budget.spent:
+            return value
         try:
             result = substitute(value, self.lookup, eager_defaults=self.eager)
         except InterpolationError as error:
             self.errors.append(_tree_error(error, _join(path, key), span))
             return value
+        if budget is not None and len(result.value) > len(value):
+            budget.remaining -= len(result.value) - len(value)
+            if budget.remaining < 0:
+                budget.spent = True
+                message = (
+                    f"interpolation makes the project's values more than {MAX_PROJECT_GROWTH:,} characters "
+                    f"longer than written, from {_join(path, key)} on; later values were not interpolated (limit)"
+                )
+                self.errors.append(ComposeError(message, span, rule="limit-exceeded"))
+                return value
         return IStr(result.value, value, result.variables, result.unset)
 
 
@@ -394,6 +486,8 @@ def _tree_error(error: InterpolationError, path: str, span: Span) -> ComposeErro
         return ComposeError(
             f"error while interpolating {path}: {error.message}", span, rule="missing-required-variable"
         )
+    if isinstance(error, ValueTooLongError):
+        return ComposeError(f"cannot interpolate {path}: {error.message}", span, rule="limit-exceeded")
     if isinstance(error, InvalidTemplateError):
         # Compose spreads this over three lines; a finding wants one.
         message = (

@@ -16,8 +16,12 @@ class Limits:
     max_depth: int = 200
     # Depth of nested `include` and `extends` chains.
     max_include_depth: int = 32
-    # Files one project may pull in through include, extends and env_file.
+    # Files one project may pull in through include, extends and env_file (and inclusions in all).
     max_files: int = 1_000
+    # Port mappings of one project once ranges are expanded (`1-65535:1-65535` is 65,535).
+    max_ports: int = 65_536
+    # Findings of one rule in one file; past it, one finding says how many more there were.
+    max_findings: int = 500
 
 
 DEFAULT_LIMITS = Limits()

@@ -25,7 +25,13 @@ from composelint.compose import canonical, schema
 from composelint.compose.dotenv import parse_dotenv
 from composelint.compose.environment import load_env_files, project_environment
 from composelint.compose.errors import ComposeError, each_error
-from composelint.compose.interpolation import InterpolationError, Lookup, interpolate_tree_collect, substitute
+from composelint.compose.interpolation import (
+    Budget,
+    InterpolationError,
+    Lookup,
+    interpolate_tree_collect,
+    substitute,
+)
 from composelint.compose.limits import DEFAULT_LIMITS, Limits
 from composelint.compose.merge import enforce_unicity, extend_service, merge_documents
 from composelint.compose.span import Span
@@ -193,6 +199,13 @@ class _Loader:
         self.errors: list[ComposeError] = []
         self.files = _Files(options.limits, options.root, self.errors, options.cwd)
         self._reported: set[tuple[Span | None, str]] = set()
+        self.budget = Budget()
+        # Each `extends` base file and each included file is loaded once per project and
+        # environment, however many services extend it or files include it (fan-outs and diamonds
+        # would otherwise cost their product); the environment is kept so that its id stays unique.
+        self._extends_bases: dict[tuple[str, int], tuple[Mapping[str, str], YMap | None]] = {}
+        self._includes: dict[tuple[Any, ...], tuple[Mapping[str, str], YMap | None]] = {}
+        self._inclusions = 0
 
     def error(self, error: ComposeError) -> None:
         self.errors.append(error)
@@ -225,7 +238,7 @@ class _Loader:
                 continue
             if dates and validate:
                 self.errors.extend(_misplaced_dates(doc, dates))
-            doc, errors = interpolate_tree_collect(doc, lookup, eager_defaults=True)
+            doc, errors = interpolate_tree_collect(doc, lookup, eager_defaults=True, budget=self.budget)
             self.errors.extend(errors)
             doc, errors = canonical.cast_types(doc)
             self.errors.extend(errors)
@@ -251,7 +264,7 @@ class _Loader:
             if validate:
                 self.validate(model)
             model.remove("version")
-            model, errors = canonical.canonical(model)
+            model, errors = canonical.canonical(model, self.options.limits.max_ports)
             self.report_once(errors)
             model = _omit_empty_dns(model)
             model = enforce_unicity(model)
@@ -373,20 +386,10 @@ class _Loader:
         env: Mapping[str, str],
         span: Span,
     ) -> YMap | None:
-        base_dir = os.path.dirname(base_path)
-        model = self.load_file(
-            base_path,
-            None,
-            lookup,
-            env,
-            base_dir,
-            base_dir,
-            (),
-            process_extends=False,
-            process_include=False,
-            validate=False,
-            span=span,
-        )
+        key = (base_path, id(env))
+        if key not in self._extends_bases:
+            self._extends_bases[key] = (env, self._load_extends_base(base_path, lookup, env, span))
+        model = self._extends_bases[key][1]
         if model is None:
             return None
         services = model.get("services")
@@ -408,10 +411,35 @@ class _Loader:
                 )
             )
             return None
+        # Shared by every service that extends this file: resolving a base's own `extends` in it
+        # once serves them all.
+        return services
+
+    def _load_extends_base(
+        self, base_path: str, lookup: Lookup, env: Mapping[str, str], span: Span
+    ) -> YMap | None:
+        base_dir = os.path.dirname(base_path)
+        model = self.load_file(
+            base_path,
+            None,
+            lookup,
+            env,
+            base_dir,
+            base_dir,
+            (),
+            process_extends=False,
+            process_include=False,
+            validate=False,
+            span=span,
+        )
+        if model is None:
+            return None
         resolved = canonical.resolve_paths(model, base_dir, self.options.environ.get("HOME"))
-        services = resolved["services"]
-        assert isinstance(services, YMap)
-        return services.copy()
+        services = resolved.get("services")
+        if isinstance(services, YMap):
+            resolved = resolved.copy()
+            resolved["services"] = services.copy()
+        return resolved
 
     # -- include ---------------------------------------------------------------------------------
 
@@ -445,6 +473,39 @@ class _Loader:
         paths = [_join(working_dir, p) for p in config["path"]]
         if not paths:
             return None
+        self._inclusions += 1
+        if self._inclusions > self.options.limits.max_files:
+            if self._inclusions == self.options.limits.max_files + 1:
+                self.error(
+                    ComposeError(
+                        f"project includes files more than {self.options.limits.max_files} times "
+                        "(limit max_files)",
+                        span,
+                        "limit-exceeded",
+                    )
+                )
+            return None
+        key = (
+            tuple(paths),
+            working_dir,
+            repr(config.get("project_directory")),
+            repr(config.get("env_file")),
+            id(env),
+            included,
+        )
+        if key not in self._includes:
+            self._includes[key] = (env, self._import_include(paths, config, span, working_dir, env, included))
+        return self._includes[key][1]
+
+    def _import_include(
+        self,
+        paths: list[str],
+        config: dict[str, Any],
+        span: Span,
+        working_dir: str,
+        env: Mapping[str, str],
+        included: tuple[str, ...],
+    ) -> YMap | None:
         main = paths[0]
         if main in included:
             chain = "\n include ".join((*included[1:], main))

@@ -153,7 +153,11 @@ def _go_type_name(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def parse_port(value: str | int) -> list[dict[str, object]]:
+class RangeTooLarge(Exception):
+    """A port range that expands to more mappings than the caller allows (see ``parse_port``)."""
+
+
+def parse_port(value: str | int, max_mappings: int | None = None) -> list[dict[str, object]]:
     """Expand one short-syntax ``ports`` entry into the long-syntax dicts Compose prints.
 
     ``[[IP:][HOST[-HOST_END]]:]CONTAINER[-CONTAINER_END][/PROTO]``; an int entry is read as its
@@ -167,6 +171,8 @@ def parse_port(value: str | int) -> list[dict[str, object]]:
 
     A container port 0 (``"0"``, ``"0-1"``) leaves ``target`` out, as Compose's canonical map does;
     :func:`port_key` then raises Compose's ``is missing a target port`` error.
+
+    A range of more than ``max_mappings`` ports raises ``RangeTooLarge`` before it is expanded.
     """
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise SpecError(f"invalid type {_go_type_name(value)} for port")
@@ -203,6 +209,8 @@ def parse_port(value: str | int) -> list[dict[str, object]]:
             )
 
     count = end - start + 1
+    if max_mappings is not None and count > max(max_mappings, 1):
+        raise RangeTooLarge(count)
     mappings: list[tuple[str, dict[str, object]]] = []
     for offset in range(count):
         mapping: dict[str, object] = {"mode": "ingress"}

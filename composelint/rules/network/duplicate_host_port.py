@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from composelint.compose.span import Span
 from composelint.compose.tree import YMap
 from composelint.finding import Severity, Violation
 from composelint.project.model import PortMapping, Project, Service
@@ -57,6 +58,18 @@ def _replicas(service: Service) -> int:
 def _shown_host(host_ip: str) -> str:
     host = host_ip or "0.0.0.0"
     return f"[{host}]" if ":" in host else host
+
+
+def _host_ports(port: PortMapping, numbers: list[int]) -> str:
+    """`host port 0.0.0.0:8080/tcp`, or for several ports of a range `host ports 0.0.0.0:1-65535/tcp
+    (65,535 ports)`."""
+    host, protocol = _shown_host(port.host_ip), port.protocol
+    if len(numbers) == 1:
+        return f"host port {host}:{numbers[0]}/{protocol}"
+    low, high = min(numbers), max(numbers)
+    if high - low + 1 == len(numbers):
+        return f"host ports {host}:{low}-{high}/{protocol} ({len(numbers):,} ports)"
+    return f"{len(numbers):,} host ports of {host}:{low}-{high}/{protocol}"
 
 
 class DuplicateHostPort(Rule):
@@ -122,25 +135,37 @@ class DuplicateHostPort(Rule):
                 order = (files.get(port.span.path, len(files)), port.span.line, port.span.column)
                 claims.append(_Claim(service, port, published[0], order))
         claims.sort(key=lambda c: c.order)
-        # Only claims of one port and protocol can conflict: compare within those buckets.
+        # Only claims of one port and protocol can conflict: compare within those buckets. A range
+        # claims each of its ports, but one pair of mappings as written is one finding, however
+        # many ports they share ("1-65535:1-65535" twice is one problem, not 65,535).
         earlier_claims: dict[tuple[str, int], list[_Claim]] = {}
+        duplicates: dict[tuple[Span, Span, str, str], tuple[_Claim, _Claim, list[int]]] = {}
+        replicated: dict[tuple[Span, str], tuple[_Claim, list[int]]] = {}
         for claim in claims:
             bucket = earlier_claims.setdefault((claim.port.protocol, claim.number), [])
             first = next((earlier for earlier in bucket if self._conflict(earlier, claim)), None)
             bucket.append(claim)
             if first is not None:
-                yield self._duplicate(claim, first, project)
-            elif (replicas := _replicas(claim.service)) > 1:
-                yield Violation(
-                    claim.port.span,
-                    f"service {claim.service.name} runs {replicas} replicas, and each claims host port "
-                    f"{_shown_host(claim.port.host_ip)}:{claim.number}/{claim.port.protocol}"
-                    f"{as_written(claim.port)}: only one can start; drop the host port or the replicas",
-                    claim.service.name,
+                key = (claim.port.span, first.port.span, claim.service.name, first.service.name)
+                duplicates.setdefault(key, (claim, first, []))[2].append(claim.number)
+            elif _replicas(claim.service) > 1:
+                replicated.setdefault((claim.port.span, claim.service.name), (claim, []))[1].append(
+                    claim.number
                 )
+        for claim, first, numbers in duplicates.values():
+            yield self._duplicate(claim, first, numbers, project)
+        for claim, numbers in replicated.values():
+            replicas = _replicas(claim.service)
+            yield Violation(
+                claim.port.span,
+                f"service {claim.service.name} runs {replicas} replicas, and each claims "
+                f"{_host_ports(claim.port, numbers)}"
+                f"{as_written(claim.port)}: only one can start; drop the host port or the replicas",
+                claim.service.name,
+            )
 
     @staticmethod
-    def _duplicate(claim: _Claim, first: _Claim, project: Project) -> Violation:
+    def _duplicate(claim: _Claim, first: _Claim, numbers: list[int], project: Project) -> Violation:
         span = first.port.span
         relative = os.path.relpath(span.path, project.working_dir)
         where = f"{span.path if relative.startswith(os.pardir) else relative}:{span.line}:{span.column}"
@@ -148,10 +173,11 @@ class DuplicateHostPort(Rule):
             "this service" if first.service.name == claim.service.name else f"service {first.service.name}"
         )
         origin = f"the same YAML anchor, {where}" if span == claim.port.span else where
+        verb = "is" if len(numbers) == 1 else "are"
         return Violation(
             claim.port.span,
-            f"host port {_shown_host(claim.port.host_ip)}:{claim.number}/{claim.port.protocol} of service "
-            f"{claim.service.name} is already published by {owner} ({origin}){as_written(claim.port)}",
+            f"{_host_ports(claim.port, numbers)} of service {claim.service.name} {verb} already published "
+            f"by {owner} ({origin}){as_written(claim.port)}",
             claim.service.name,
         )
 
