@@ -138,9 +138,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def paths_never_options(argv: Sequence[str]) -> list[str]:
+    """The arguments with every existing file or directory whose name starts with `-` made a path.
+
+    Tools that hand composelint file names (pre-commit, lint-staged, `xargs`) append them after
+    the options; a committed file named `--write-baseline=x.compose.yaml` or a directory named
+    `--output=` would otherwise be read as an option. Such a name is prefixed with `./`, which means
+    the same file and cannot be an option. A user's own options are never names of files, unless
+    someone planted one of that exact name, and then it is linted as the file it is.
+    """
+    out: list[str] = []
+    after_separator = False
+    for argument in argv:
+        if after_separator or argument == "--":
+            after_separator = True
+        elif argument.startswith("-") and argument != "-" and os.path.lexists(argument):
+            argument = os.path.join(os.curdir, argument)
+        out.append(argument)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(paths_never_options(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

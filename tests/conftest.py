@@ -13,6 +13,7 @@ SHARED = ROOT.parent / "shared"
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     # The compiled schema cache goes to a per-session directory, never the developer's home.
     monkeypatch.setenv("COMPOSELINT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("COMPOSE_PROFILES", raising=False)
     monkeypatch.delenv("COMPOSE_FILE", raising=False)

@@ -522,3 +522,29 @@ def test_version_and_help_do_not_import_heavy_modules() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_file_names_starting_with_a_dash_are_files_never_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = 'services:\n  db:\n    image: postgres:16\n    ports: ["5432:5432"]\n'
+    (tmp_path / "--write-baseline=x.compose.yaml").write_text(db)
+    (tmp_path / "--output=").mkdir()
+    (tmp_path / "--output=" / "compose.yaml").write_text(db.replace("db:", "db2:"))
+    (tmp_path / "--profile=x.compose.yaml").write_text(db.replace("db:", "db3:"))
+    names = ["--write-baseline=x.compose.yaml", "--output=/compose.yaml", "--profile=x.compose.yaml"]
+    code = main(["check", "--format", "json", "--select", "CL202", *names])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert sorted(f["path"] for f in report["findings"]) == sorted(names)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "--output=",
+        "--profile=x.compose.yaml",
+        "--write-baseline=x.compose.yaml",
+        "compose.yaml",
+    ]
+    # The user's own options still work, before and after the names, and `--` ends the options.
+    code = main(["check", "--format", "json", "--select=CL202", *names[:1], "--fail-level", "error"])
+    assert code == 1 and len(json.loads(capsys.readouterr().out)["findings"]) == 1
+    assert main(["check", "--format", "json", "--ignore", "CL202", "--", *names[:1]]) == 0

@@ -158,3 +158,28 @@ def test_a_changed_override_file_is_linted_with_its_base_file(
     result = pre_commit(repo, pre_commit_home, monkeypatch, "composelint", "--files", "compose.override.yaml")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "compose.override.yaml:4:9: CL202 [exposed-database] postgres service db" in result.stdout
+
+
+@pytest.mark.slow
+def test_file_names_that_look_like_options_are_linted_never_obeyed(
+    tmp_path: Path, hook_repo: Path, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each name would make composelint write its report over a file, or skip services, if it were
+    # taken as an option; the exposed database in the first must fail the hook.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    files = {
+        "--write-baseline=x.compose.yaml": EXPOSED_DB,
+        "--output=/compose.yaml": CLEAN,
+        "--profile=x.compose.yaml": CLEAN.replace("shop", "profiled"),
+    }
+    (tmp_path / "repo").mkdir()
+    repo = project(tmp_path / "repo", hook_repo, files)
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
+    result = pre_commit(repo, pre_commit_home, monkeypatch, "--all-files")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"^composelint\.+Failed$", result.stdout, re.MULTILINE), result.stdout
+    assert "--write-baseline=x.compose.yaml:6:9: CL202 [exposed-database]" in result.stdout
+    after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before  # nothing written, nothing overwritten
+    assert list(outside.iterdir()) == []

@@ -8,18 +8,23 @@ fastjsonschema validator compiled once and cached on disk; only invalid files go
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
+import hmac
 import importlib.util
 import json
 import marshal
 import os
 import re
+import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from composelint.compose.errors import ComposeError
@@ -53,43 +58,112 @@ def _cache_dir() -> Path:
     return Path(base, "composelint")
 
 
+def _key_file() -> Path:
+    # Apart from the cache on purpose: whoever can write the cache (a shared runner, a restored CI
+    # cache) must not be able to sign what is in it.
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base, "composelint", "cache-key")
+
+
 # Part of the cache file's name: changes whenever the validator is generated differently.
-_VALIDATOR_EDITION = "v2"
+_VALIDATOR_EDITION = "v3"
+_MAGIC = b"composelint-validator\n"
 
 
 @cache
 def _fast_validator() -> Callable[[Any], Any]:
+    """fastjsonschema's validator for the pinned schema, compiled once per machine.
+
+    The compiled code is cached on disk, and the cache is untrusted: an entry is executed only when
+    its HMAC, made with a key of this user's that is kept outside the cache directory, is right.
+    Anything else (a planted entry, a truncated or corrupt file, another version's) is compiled
+    anew and written over.
+    """
     import fastjsonschema
 
     digest = hashlib.sha256(schema_bytes()).hexdigest()[:16]
     tag = f"{digest}-{fastjsonschema.VERSION}-{sys.implementation.cache_tag}-{_VALIDATOR_EDITION}"
     cache_file = _cache_dir() / f"compose-spec-{tag}.marshal"
-    code = None
-    try:
-        code = marshal.loads(cache_file.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+    key = _cache_key()
+    code = _read_cache(cache_file, key, tag) if key is not None else None
+    if code is None:
         # Only the verdict is used (messages come from jsonschema), yet the generated code formats
         # the path of every node it enters with `.format(**locals())`: 90 % of validation time.
         # Without the call the names stay unformatted templates, and the verdict is the same.
         source = fastjsonschema.compile_to_code(schema()).replace(".format(**locals())", "")
         code = compile(source, "<compose-spec validator>", "exec")
-        _write_cache(cache_file, marshal.dumps(code))
+        if key is not None:
+            payload = marshal.dumps(code)
+            _write_cache(cache_file, _MAGIC + _mac(key, tag, payload) + payload)
     namespace: dict[str, Any] = {}
-    exec(code, namespace)  # our own generated validator, from the pinned schema
+    exec(code, namespace)  # our own generated validator, from the pinned schema (or verified as such)
     validator: Callable[[Any], Any] = namespace["validate_compose_spec_json"]
     return validator
 
 
+def _mac(key: bytes, tag: str, payload: bytes) -> bytes:
+    return hmac.new(key, tag.encode() + b"\0" + payload, hashlib.sha256).digest()
+
+
+def _read_cache(path: Path, key: bytes, tag: str) -> CodeType | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    mac_end = len(_MAGIC) + hashlib.sha256().digest_size
+    if not data.startswith(_MAGIC) or len(data) <= mac_end:
+        return None
+    mac, payload = data[len(_MAGIC) : mac_end], data[mac_end:]
+    if not hmac.compare_digest(mac, _mac(key, tag, payload)):
+        return None
+    try:
+        code = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return code if isinstance(code, CodeType) else None
+
+
+def _cache_key() -> bytes | None:
+    """This user's key for signing cache entries, made on first use; None (no cache) when it
+    cannot be made or is not private to this user."""
+    path = _key_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            key = handle.read(64)
+    except OSError:
+        return None
+    private = not stat.S_IMODE(info.st_mode) & 0o077 and (
+        not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    )
+    return key if private and len(key) == 32 else None
+
+
 def _write_cache(path: Path, data: bytes) -> None:
     # Atomic so parallel workers never read half a file; a read-only home just means no cache.
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
+        tmp = None
     except OSError:
         return
+    finally:
+        if tmp is not None:  # a full disk or an interruption leaves no temporary file behind
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def is_valid(model: YMap) -> bool:
