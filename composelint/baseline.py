@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from composelint import __version__
+from composelint.atomic import write_atomically
 from composelint.compose.errors import UsageError
 from composelint.finding import Finding
 from composelint.fingerprint import Place, fingerprints, relative_posix
@@ -43,9 +44,7 @@ def write(path: str, findings: Sequence[Finding], places: Mapping[Finding, Place
     )
     document = {"composelint_baseline": FORMAT_VERSION, "version": __version__, "findings": entries}
     try:
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
+        write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise UsageError(f"cannot write baseline {path}: {exc.strerror}") from None
 

@@ -81,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=FORMATS, help="report format (default: text; github on GitHub Actions)"
     )
     output.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    output.add_argument(
+        "--report",
+        dest="reports",
+        action="append",
+        metavar="FORMAT=FILE",
+        help="also write the report in FORMAT to FILE, from the same run (repeatable)",
+    )
     output.add_argument("--no-color", action="store_true", help="never colour the text report")
     rules = check.add_argument_group("rules")
     rules.add_argument(
@@ -183,7 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_rules(args) if args.command == "rules" else run_rule(args)
     except UsageError as exc:
-        print(f"composelint: error: {exc}", file=sys.stderr)
+        from composelint.printable import printable
+
+        print(f"composelint: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

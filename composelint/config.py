@@ -22,15 +22,15 @@ from typing import Any
 
 from composelint.compose.discovery import repository_root
 from composelint.compose.errors import ComposeError, UsageError
-from composelint.compose.limits import Limits
+from composelint.compose.limits import CEILINGS, Limits
 from composelint.compose.tree import YMap, YSeq, plain
 from composelint.finding import Severity
+from composelint.printable import printable
 from composelint.registry import Registry
 from composelint.rule import Rule
 from composelint.settings import Settings
 
 CONFIG_FILES = (".composelint.yaml", ".composelint.yml", ".composelint.toml", "pyproject.toml")
-_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*composelint\s*[.\]]", re.MULTILINE)
 _LIMIT_KEYS = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(Limits)}
 
 KeyPath = tuple[str | int, ...]
@@ -85,10 +85,7 @@ class ConfigFile:
             self._yaml = root
             data: dict[str, Any] = plain(root)
             return data
-        try:
-            data = _load_toml(self.text)
-        except ValueError as exc:
-            raise UsageError(f"{self.path}: invalid TOML: {exc}") from None
+        data = _parse_toml(self.text, self.path)
         if self.is_pyproject:
             tool = data.get("tool")
             table = tool.get("composelint") if isinstance(tool, dict) else None
@@ -192,11 +189,28 @@ def find_config(start: str) -> str | None:
 
 
 def _has_tool_table(path: str) -> bool:
+    """Whether a pyproject.toml has a [tool.composelint] table, as TOML reads it: a line inside a
+    multi-line string is no table, and a broken file is an error (it may be the table that broke)."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return _TOOL_TABLE.search(handle.read()) is not None
+            text = handle.read()
     except (OSError, UnicodeDecodeError):
         return False
+    if "composelint" not in text:  # the common case, without parsing the file
+        return False
+    tool = _parse_toml(text, path).get("tool")
+    return isinstance(tool, dict) and isinstance(tool.get("composelint"), dict)
+
+
+def _parse_toml(text: str, path: str) -> dict[str, Any]:
+    try:
+        return _load_toml(text)
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(found.group(1)) if found else max(1, text.count("\n") + (not text.endswith("\n")))
+        reason = message[: found.start()].rstrip() if found else message
+        raise UsageError(f"{path}:{line}: invalid TOML: {reason}") from None
 
 
 @cache
@@ -389,7 +403,25 @@ def settings_from_file(config: ConfigFile, registry: Registry) -> Settings:
             values[field_name] = validate((str(key),), value, registry)
     except _Invalid as problem:
         raise config.error(problem.where, problem.message) from None
+    if "limits" in values:
+        values["limits"] = _capped(values["limits"], config)
     return Settings(**values, source=config.path)
+
+
+def _capped(limits: Limits, config: ConfigFile) -> Limits:
+    """The configured limits, none above its ceiling; each one lowered is said on stderr."""
+    lowered: dict[str, int] = {}
+    for field in dataclasses.fields(Limits):
+        value, ceiling = getattr(limits, field.name), getattr(CEILINGS, field.name)
+        if value > ceiling:
+            key = field.name.replace("_", "-")
+            line = config.line(("limits", key))
+            sys.stderr.write(
+                printable(f"composelint: warning: {config.path}:{line}: limits.{key} {value:,} is above ")
+                + f"the ceiling; {ceiling:,} is used\n"
+            )
+            lowered[field.name] = ceiling
+    return dataclasses.replace(limits, **lowered) if lowered else limits
 
 
 def load_settings(start: str, explicit: str | None, registry: Registry) -> Settings:

@@ -52,12 +52,14 @@ class ProjectResult:
     findings: list[Finding]
     places: dict[Finding, Place] = field(default_factory=dict)  # when RunOptions.locate
     directives: suppress.Directives = field(default_factory=suppress.Directives)
+    # Every file the project read (compose files, includes, extends bases, env files).
+    files_read: tuple[str, ...] = ()
 
 
 def load(
     spec: ProjectSpec, settings: Settings, options: RunOptions, roots: RepositoryRoots | None = None
 ) -> LoadedProject:
-    root = options.root or (roots or RepositoryRoots()).find(os.path.dirname(spec.files[0]))
+    root = options.root or default_root(spec, options.cwd, roots)
     try:
         loaded = load_project(
             LoadOptions(
@@ -88,6 +90,18 @@ def load(
     if usage is not None:
         raise UsageError(usage.message)
     return loaded
+
+
+def default_root(spec: ProjectSpec, cwd: str, roots: RepositoryRoots | None = None) -> str:
+    """No file outside this is read: the repository holding the project; outside a repository the
+    working directory when the project is in it, else the project's own directory."""
+    directory = os.path.dirname(os.path.abspath(spec.files[0]))
+    repository = (roots or RepositoryRoots()).find(directory)
+    if repository is not None:
+        return repository
+    here = os.path.abspath(cwd)
+    inside = os.path.commonpath([here, directory]) == here
+    return here if inside else directory
 
 
 def crash_error(during: str, exc: Exception, path: str) -> ComposeError:
@@ -143,42 +157,46 @@ def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> 
     for rule_class, options in rules_to_run(loaded, usable, settings, registry):
         rule_ctx.options = options
         try:
-            findings.extend(capped(rule_class, rule_class().check(rule_ctx), settings))
+            collect(rule_class, rule_class().check(rule_ctx), settings, findings)
         except Exception as exc:  # a crashing rule must not stop the others
             findings.append(internal_error(rule_class, exc, loaded, registry, settings))
     return findings
 
 
-def capped(rule: type[Rule], violations: Iterable[Violation], settings: Settings) -> list[Finding]:
-    """A rule's findings, at most ``max_findings`` per file, and a last one per file saying how many
-    more there were: a 280-byte file must not make a 38 MB report. A rule that keeps going far
-    past the cap is stopped (its count is then "at least")."""
+def collect(
+    rule: type[Rule], violations: Iterable[Violation], settings: Settings, into: list[Finding]
+) -> None:
+    """A rule's findings into ``into``, at most ``max_findings`` per file, and one more per file
+    saying how many more there were: a 280-byte file must not make a 38 MB report. A rule that
+    keeps going far past the cap is stopped (its count is then "at least"). What a rule found
+    before it crashed is kept."""
     cap = settings.limits.max_findings
-    kept: list[Finding] = []
     per_file: dict[str, int] = {}
     dropped: dict[str, tuple[Violation, int]] = {}  # path -> (first violation not shown, how many)
     total_dropped = 0
     stopped = False
-    for violation in violations:
-        path = violation.span.path
-        count = per_file[path] = per_file.get(path, 0) + 1
-        if count <= cap:
-            kept.append(stamp(rule, violation, settings))
-            continue
-        first, number = dropped.get(path, (violation, 0))
-        dropped[path] = (first, number + 1)
-        total_dropped += 1
-        if total_dropped >= 10 * cap:
-            stopped = True
-            break
-    for first, number in dropped.values():
-        more = f"at least {number:,}" if stopped else f"{number:,}"
-        message = (
-            f"{more} more findings of {rule.id} [{rule.name}] in this file are not shown "
-            f"(limit max_findings: {cap} per rule and file); the first: {first.message}"
-        )
-        kept.append(stamp(rule, Violation(first.span, message, first.service, first.severity), settings))
-    return kept
+    try:
+        for violation in violations:
+            path = violation.span.path
+            count = per_file[path] = per_file.get(path, 0) + 1
+            if count <= cap:
+                into.append(stamp(rule, violation, settings))
+                continue
+            first, number = dropped.get(path, (violation, 0))
+            dropped[path] = (first, number + 1)
+            total_dropped += 1
+            if total_dropped >= 10 * cap:
+                stopped = True
+                break
+    finally:
+        for first, number in dropped.values():
+            more = f"at least {number:,}" if stopped else f"{number:,}"
+            message = (
+                f"{more} more findings of {rule.id} [{rule.name}] in this file are not shown "
+                f"(limit max_findings: {cap} per rule and file); the first: {first.message}"
+            )
+            summary = Violation(first.span, message, first.service, first.severity)
+            into.append(stamp(rule, summary, settings))
 
 
 def rules_to_run(
@@ -246,7 +264,7 @@ def lint_project(
     locator = Locator(loaded.documents, loaded.sources)
     findings, directives = suppress.apply(findings, loaded.sources, loaded.documents, locator, registry)
     found_places = places(findings, locator) if options.locate else {}
-    return ProjectResult(spec, findings, found_places, directives)
+    return ProjectResult(spec, findings, found_places, directives, tuple(loaded.sources))
 
 
 def without_per_file_ignores(

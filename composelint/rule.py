@@ -126,7 +126,8 @@ class Rule:
                 # A problem with no node of its own (an env file named on the command line) is
                 # reported at the top of the project's main file.
                 span = error.span or Span.point(ctx.project.config_files[0], 1, 1)
-                yield Violation(span, error.message)
+                severity = Severity(error.severity) if error.severity else None
+                yield Violation(span, error.message, severity=severity)
 
     @classmethod
     def family(cls) -> str:

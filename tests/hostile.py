@@ -203,6 +203,22 @@ def _databases_reaching_each_other(directory: Path) -> None:
     _write(directory, "services:\n" + body + "networks:\n  shared: {}\n" + declared)
 
 
+def _outside_without_repository(directory: Path) -> None:
+    # No .git above: reading stays in the working directory all the same.
+    _write(
+        directory,
+        SERVICE + "    env_file: /proc/self/environ\n    extends: {file: /etc/passwd, service: x}\n",
+    )
+
+
+def _remote_includes(directory: Path) -> None:
+    _write(
+        directory,
+        "include:\n  - https://example.com/stack/compose.yaml\n  - git@github.com:acme/stack.git\n"
+        "  - path: oci://registry.example/stack:1\n" + SERVICE,
+    )
+
+
 CASES: tuple[Case, ...] = (
     Case("alias bomb (nested)", _alias_bomb, frozenset({"CL117"})),
     Case("alias bomb (merge keys)", _merge_bomb, frozenset({"CL117"})),
@@ -247,5 +263,7 @@ CASES: tuple[Case, ...] = (
     Case("extends fan-out (2,000 x 2,000)", _extends_fan_out, frozenset(), exit_code=0),
     Case("five services publishing 1-65535", _port_ranges, frozenset({"CL117"})),
     Case("two services publishing 8000-8999", _overlapping_ranges, frozenset({"CL203"})),
+    Case("/proc and /etc outside a repository", _outside_without_repository, frozenset({"CL116"})),
+    Case("remote includes", _remote_includes, frozenset({"CL115"})),
     Case("450 databases reaching each other", _databases_reaching_each_other, frozenset({"CL201"})),
 )

@@ -310,3 +310,39 @@ def test_a_long_summary_shows_the_worst_findings_and_counts_the_rest(
     rows = [line for line in ran.summary.splitlines() if line.startswith("| ") and "CL" in line]
     assert len(rows) == 50 and all(row.startswith("| error | CL202 ") for row in rows)
     assert f"\n{total - 50} more findings are in the log and the annotations.\n" in ran.summary
+
+
+def test_third_party_actions_are_pinned_by_commit() -> None:
+    text = (ROOT / "action.yml").read_text()
+    uses = re.findall(r"^\s*uses: (\S+)(.*)$", text, re.MULTILINE)
+    assert uses
+    for reference, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", reference), reference
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), f"{reference}: name the tag in a comment"
+
+
+def test_composelint_runs_once_per_action_run() -> None:
+    (lint_step,) = [s for s in STEPS if s.get("id") == "lint"]
+    assert lint_step["run"].count('"$COMPOSELINT" check') == 1
+
+
+@pytest.mark.slow
+def test_the_summary_shows_hostile_paths_and_messages_as_text(
+    installed: tuple[Run, Path], workspace: Path, tmp_path: Path
+) -> None:
+    hostile = workspace / "a|b\n## <img src=x onerror=alert(1)> [x](javascript:y)"
+    hostile.mkdir()
+    (hostile / "compose.yaml").write_text(
+        'services:\n  "db\\e[2K\\e[1G\\e[32mALL CLEAN | x":\n    image: postgres:16\n    ports: ["5432:5432"]\n'
+    )
+    ran = lint(installed, workspace, tmp_path)
+    rows = [line for line in ran.summary.splitlines() if line.startswith("| error | CL202") and "ALL" in line]
+    assert len(rows) == 1, ran.summary
+    (row,) = rows
+    assert row.count(" | ") == 3  # four cells: no `|` of the path or the name split the row
+    assert "<img" not in row and "&lt;img" in row
+    assert "\x1b" not in ran.summary and "\\u001b" in row
+    assert "\n## " not in ran.summary
+    # The log's annotations carry the file exactly (encoded) and the message without raw escapes.
+    annotations = [line for line in ran.stdout["lint"].splitlines() if line.startswith("::error")]
+    assert annotations and all("\x1b" not in line for line in annotations)

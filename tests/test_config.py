@@ -246,7 +246,9 @@ def test_limits(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
             ".composelint.yaml:1: limit `max-files` must be a positive integer",
         ),
         (".composelint.yaml", "select: [CL202\n", ".composelint.yaml:2:1: invalid configuration"),
-        (".composelint.toml", "select = [\n", ".composelint.toml: invalid TOML"),
+        (".composelint.toml", "select = [\n", ".composelint.toml:1: invalid TOML: Invalid value"),
+        (".composelint.toml", 'fail-level = "error"\n[rules\nx = 1\n', ".composelint.toml:2: invalid TOML"),
+        ("pyproject.toml", '[tool.composelint\nselect = ["CL2"]\n', "pyproject.toml:1: invalid TOML"),
     ],
 )
 def test_invalid_configuration_is_exit_2_with_file_and_line(
@@ -283,3 +285,23 @@ def test_show_settings(repo: Path) -> None:
         and "  CL301 bind-mount-in-production (warning)" in lines
     )
     assert not any(line.startswith("  CL2") for line in lines)
+
+
+def test_pyproject_is_read_as_toml_not_searched_for_a_header(repo: Path) -> None:
+    # The header inside a multi-line string is no table: the defaults apply.
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndescription = """\n[tool.composelint]\nfail-level = "info"\n"""\n'
+    )
+    result = cli(repo, "check", "--show-settings", "app")
+    assert result.returncode == 0, result.stderr
+    assert "configuration: none found" in result.stdout
+
+
+def test_limits_above_their_ceiling_are_lowered_and_said(repo: Path) -> None:
+    (repo / ".composelint.yaml").write_text("limits:\n  max-files: 20\n  max-nodes: 99999999999\n")
+    result = cli(repo, "check", "app")
+    assert result.returncode in (0, 1), result.stderr
+    assert result.stderr == (
+        f"composelint: warning: {repo / '.composelint.yaml'}:3: limits.max-nodes 99,999,999,999 is above the "
+        "ceiling; 5,000,000 is used\n"
+    )

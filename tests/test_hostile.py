@@ -150,3 +150,39 @@ def test_interpolation_stays_linear_and_bounded(
     assert code == 1
     [limit] = [f for f in report["findings"] if f["rule"] == "CL117"]
     assert "later values were not interpolated (limit)" in limit["message"]
+
+
+def test_remote_includes_are_named_and_never_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    by_name = {case.name: case for case in CASES}
+    by_name["remote includes"].build(tmp_path)
+    _, report = lint(tmp_path, monkeypatch, capsys, "--select", "CL1")
+    assert [
+        (f["line"], f["severity"], f["message"].split(" is not fetched")[0]) for f in report["findings"]
+    ] == [
+        (2, "warning", "remote include https://example.com/stack/compose.yaml"),
+        (3, "warning", "remote include git@github.com:acme/stack.git"),
+        (4, "warning", "remote include oci://registry.example/stack:1"),
+    ]
+
+
+def test_outside_a_repository_only_the_working_directory_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "compose.yaml").write_text(SERVICE + "    env_file: ../secret.env\n")
+    (tmp_path / "secret.env").write_text("A=1\n")
+    _, report = lint(project, monkeypatch, capsys, "--select", "CL1")
+    assert [(f["rule"], f["message"]) for f in report["findings"]] == [
+        ("CL116", f"{tmp_path / 'secret.env'} is outside {project} (see --root); it was not read")
+    ]
+    # --root widens it; /proc stays unreadable whatever the root.
+    _, report = lint(project, monkeypatch, capsys, "--select", "CL1", "--root", str(tmp_path))
+    assert report["findings"] == []
+    (project / "compose.yaml").write_text(SERVICE + "    env_file: /proc/self/environ\n")
+    _, report = lint(project, monkeypatch, capsys, "--select", "CL1", "--root", "/")
+    assert [f["message"] for f in report["findings"]] == [
+        "/proc/self/environ is a kernel or device file; it was not read"
+    ]

@@ -8,14 +8,17 @@ import os
 import sys
 
 from composelint import config
+from composelint.atomic import write_atomically
 from composelint.commands.arguments import split_commas
+from composelint.commands.plugins import warn_about_broken_plugins
 from composelint.compose.discovery import ProjectSpec, default_project, find_projects
 from composelint.compose.errors import UsageError
 from composelint.engine import RunOptions, all_places, lint, unique_findings, unused_suppressions
 from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
 from composelint.finding import Severity
 from composelint.fingerprint import fingerprints
-from composelint.formats import FINGERPRINTED, Report, formatter
+from composelint.formats import FINGERPRINTED, FORMAT_NAMES, Report, formatter
+from composelint.printable import printable
 from composelint.registry import Registry
 from composelint.settings import Settings
 from composelint.suppress import UNUSED_SUPPRESSION
@@ -93,8 +96,7 @@ def use_color(fmt: str, args: argparse.Namespace) -> bool:
 def run_check(args: argparse.Namespace) -> int:
     cwd = os.getcwd()
     registry = Registry.default()
-    for failure in registry.plugin_failures():
-        sys.stderr.write(f"composelint: warning: plugin {failure.entry_point} not loaded: {failure.error}\n")
+    warn_about_broken_plugins(registry)
     settings = settings_from_args(args, registry, cwd)
     if args.show_settings:
         sys.stdout.write(config.describe(settings, registry))
@@ -108,8 +110,10 @@ def run_check(args: argparse.Namespace) -> int:
     render = formatter(fmt)
     if render is None:
         raise UsageError(f"format {fmt} is not available")
+    extra_reports = _extra_reports(args.reports)
+    formats = {fmt, *extra_reports.values()}
     # Baselines and fingerprinted formats need each finding's YAML node; other runs skip that work.
-    locate = known is not None or bool(args.write_baseline) or fmt in FINGERPRINTED
+    locate = known is not None or bool(args.write_baseline) or bool(formats & set(FINGERPRINTED))
     results = lint(specs, settings, dataclasses.replace(run_options(args, cwd), locate=locate), jobs)
     findings = unique_findings(results)
     rules_run = tuple(registry.enabled(settings))
@@ -117,12 +121,22 @@ def run_check(args: argparse.Namespace) -> int:
     if unused_rule is not None and unused_rule in rules_run:
         findings = sorted({*findings, *unused_suppressions(results, settings, registry, unused_rule)})
     places = all_places(results)
+    _refuse_to_overwrite_inputs(
+        [args.output, args.write_baseline, *extra_reports],
+        [
+            *(path for result in results for path in (*result.spec.files, *result.files_read)),
+            settings.source,
+            args.baseline,
+        ],
+    )
     if args.write_baseline:
         baseline.write(args.write_baseline, findings, places)
-        sys.stderr.write(f"composelint: recorded {len(findings)} findings in {args.write_baseline}\n")
+        sys.stderr.write(
+            f"composelint: recorded {len(findings)} findings in {printable(args.write_baseline)}\n"
+        )
         return EXIT_OK
     # Fingerprints count occurrences among all findings, before a baseline hides some of them.
-    prints = fingerprints(findings, places, cwd) if fmt in FINGERPRINTED else {}
+    prints = fingerprints(findings, places, cwd) if formats & set(FINGERPRINTED) else {}
     if known is not None:
         findings = baseline.new_findings(known, baseline.base_dir(args.baseline), findings, places)
     files = tuple(sorted({f for spec in specs for f in spec.files}))
@@ -136,13 +150,42 @@ def run_check(args: argparse.Namespace) -> int:
         rules_run=rules_run,
         fingerprints=prints,
     )
+    for path, extra_format in extra_reports.items():
+        extra = formatter(extra_format)
+        assert extra is not None  # checked by _extra_reports
+        _write_report(path, extra(dataclasses.replace(report, color=False)))
     text = render(report)
     if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        _write_report(args.output, text)
     else:
         sys.stdout.write(text)
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _extra_reports(values: list[str] | None) -> dict[str, str]:
+    """`--report FORMAT=FILE` values, by file."""
+    reports: dict[str, str] = {}
+    for value in values or ():
+        name, equals, path = value.partition("=")
+        if not equals or not path or name not in FORMAT_NAMES:
+            raise UsageError(
+                f"--report {value}: write FORMAT=FILE, with FORMAT one of {', '.join(FORMAT_NAMES)}"
+            )
+        reports[path] = name
+    return reports
+
+
+def _refuse_to_overwrite_inputs(targets: list[str | None], inputs: list[str | None]) -> None:
+    """A report or baseline is never written over a file the run read: a linted compose file, an
+    included or env file, the configuration or the baseline."""
+    read = {os.path.realpath(path) for path in inputs if path}
+    for target in targets:
+        if target and os.path.realpath(target) in read:
+            raise UsageError(f"refusing to write over {target}: the run reads it")
+
+
+def _write_report(path: str, text: str) -> None:
+    try:
+        write_atomically(path, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None

@@ -21,6 +21,7 @@ from composelint.compose.tree import YMap, plain
 from composelint.engine import load, run_rules
 from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
 from composelint.finding import Severity
+from composelint.printable import printable
 from composelint.registry import Registry
 from composelint.settings import Settings
 
@@ -280,7 +281,7 @@ def run_config(args: argparse.Namespace) -> int:
     problems = invalid_findings(loaded)
     if problems or loaded.model is None:
         for line in problems or ["the project could not be loaded"]:
-            print(line, file=sys.stderr)
+            print(printable(line), file=sys.stderr)
         return EXIT_FINDINGS
     document = compose_config(loaded.model)
     if args.format == "yaml":

@@ -26,6 +26,7 @@ from composelint.compose.span import Span
 from composelint.engine import load, run_rules
 from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
 from composelint.finding import Finding
+from composelint.printable import printable
 from composelint.project.dataservices import DataServices
 from composelint.project.graph import ProjectGraph
 from composelint.project.model import PortMapping, Service, build_project
@@ -398,7 +399,7 @@ def run_graph(args: argparse.Namespace) -> int:
     project = build_project(loaded)
     if project is None:
         for error in loaded.errors:
-            print(str(error), file=sys.stderr)
+            print(printable(str(error)), file=sys.stderr)
         print("composelint: the project could not be loaded", file=sys.stderr)
         return EXIT_FINDINGS
     findings: list[Finding] = []

@@ -6,6 +6,7 @@ import argparse
 import difflib
 import sys
 
+from composelint.commands.plugins import warn_about_broken_plugins
 from composelint.compose.errors import UsageError
 from composelint.docs import rule_page
 from composelint.exitcodes import EXIT_OK
@@ -31,8 +32,7 @@ def run_rules(args: argparse.Namespace) -> int:
         sys.stdout.write(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() + "\n"
         )
-    for failure in registry.plugin_failures():
-        sys.stderr.write(f"composelint: warning: plugin {failure.entry_point} not loaded: {failure.error}\n")
+    warn_about_broken_plugins(registry)
     return EXIT_OK
 
 

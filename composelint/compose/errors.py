@@ -15,11 +15,16 @@ class ComposeError(Exception):
     engine can turn a load error into a finding at ``span``.
     """
 
-    def __init__(self, message: str, span: Span | None = None, rule: str = "load-error") -> None:
+    def __init__(
+        self, message: str, span: Span | None = None, rule: str = "load-error", severity: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.span = span
         self.rule = rule
+        # "warning" or "info" where the problem is milder than its rule's severity (a remote include
+        # that is not fetched is not a missing file).
+        self.severity = severity
 
     def __str__(self) -> str:
         if self.span is None:

@@ -25,3 +25,14 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+# How far a configuration may raise each limit: a repository's configuration comes with the pull
+# request, so it must not be able to make composelint read without bound.
+CEILINGS = Limits(
+    max_file_bytes=64 * 1024 * 1024,
+    max_nodes=5_000_000,
+    max_depth=1_000,
+    max_include_depth=100,
+    max_files=10_000,
+    max_ports=262_144,
+    max_findings=10_000,
+)

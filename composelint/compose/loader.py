@@ -77,6 +77,10 @@ def normalize_project_name(name: str) -> str:
     return kept.lstrip("_-")
 
 
+# Their entries look like regular files (/proc/self/environ holds the process's secrets).
+_KERNEL_FILES = ("/proc/", "/sys/", "/dev/")
+
+
 class _Files:
     """Reads files once, within the limits, never touching devices, FIFOs or paths outside ``root``."""
 
@@ -84,6 +88,9 @@ class _Files:
         self.limits = limits
         self.cwd = cwd
         self.root = os.path.realpath(root) if root else None
+        # As messages name it: most projects live in a repository, the default root.
+        in_repository = root is not None and os.path.exists(os.path.join(root, ".git"))
+        self.root_name = "the repository" if in_repository else f"{root} (see --root)"
         self.errors = errors
         self.sources: dict[str, str] = {}
         self._documents: dict[str, list[YMap | None] | None] = {}
@@ -133,10 +140,15 @@ class _Files:
                 f"project reads more than {self.limits.max_files} files (limit max_files)",
                 "limit-exceeded",
             )
-        if self.root is not None:
-            real = os.path.realpath(path)
-            if real != self.root and not real.startswith(self.root.rstrip(os.sep) + os.sep):
-                return (f"{self.shown(path)} is outside the repository; it was not read", "unsafe-path")
+        real = os.path.realpath(path)
+        if (
+            self.root is not None
+            and real != self.root
+            and not real.startswith(self.root.rstrip(os.sep) + os.sep)
+        ):
+            return (f"{self.shown(path)} is outside {self.root_name}; it was not read", "unsafe-path")
+        if real.startswith(_KERNEL_FILES):
+            return (f"{self.shown(path)} is a kernel or device file; it was not read", "unsafe-path")
         try:
             info = os.stat(path)
         except FileNotFoundError:
@@ -470,6 +482,19 @@ class _Loader:
         env: Mapping[str, str],
         included: tuple[str, ...],
     ) -> YMap | None:
+        remote = next((p for p in config["path"] if isinstance(p, str) and _REMOTE.match(p)), None)
+        if remote is not None:
+            # Compose fetches these (git, OCI, HTTP); composelint reads nothing from the network.
+            self.error(
+                ComposeError(
+                    f"remote include {remote} is not fetched: composelint reads local files only, so "
+                    "what it defines is not checked",
+                    span,
+                    "missing-file",
+                    severity="warning",
+                )
+            )
+            return None
         paths = [_join(working_dir, p) for p in config["path"]]
         if not paths:
             return None
@@ -783,6 +808,10 @@ def _invalid_name(name: str) -> str:
         f'invalid project name "{name}": must consist only of lowercase alphanumeric characters, '
         "hyphens, and underscores as well as start with a letter or number"
     )
+
+
+# What Compose's remote loaders take: a URL (https://, git://, oci://, ...) or a git address.
+_REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|[\w.-]+@[\w.-]+:")
 
 
 def _join(base: str, path: str) -> str:

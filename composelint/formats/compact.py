@@ -6,15 +6,16 @@ compose.yaml:4:14: error: database port 5432 is published on every interface [CL
 from __future__ import annotations
 
 from composelint.formats import Report
+from composelint.printable import printable
 
 
 def render(report: Report) -> str:
     return "".join(
-        f"{report.relpath(f.path)}:{f.line}:{f.column}: {f.severity.value}: "
-        f"{_one_line(f.message)} [{f.rule_id} {f.name}]\n"
+        f"{printable(report.relpath(f.path))}:{f.line}:{f.column}: {f.severity.value}: "
+        f"{_one_line(f.message)} [{printable(f.rule_id)} {printable(f.name)}]\n"
         for f in report.findings
     )
 
 
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    return printable(" ".join(message.split()))

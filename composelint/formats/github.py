@@ -11,6 +11,7 @@ from __future__ import annotations
 from composelint.finding import Severity
 from composelint.formats import Report
 from composelint.formats.text import summary
+from composelint.printable import printable
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -32,9 +33,11 @@ def render(report: Report) -> str:
             "col": str(f.column),
             "endLine": str(f.end_line),
             "endColumn": str(f.end_column),
-            "title": f"{f.rule_id} {f.name}",
+            "title": printable(f"{f.rule_id} {f.name}"),
         }
         joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-        lines.append(f"::{_COMMANDS[f.severity]} {joined}::{escape_data(f.message)}")
+        # The file stays exact (GitHub decodes it); the message shows controls as escapes, so no ANSI
+        # sequence colours or rewrites the log.
+        lines.append(f"::{_COMMANDS[f.severity]} {joined}::{escape_data(printable(f.message))}")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from composelint.finding import Finding
 from composelint.formats import Report
+from composelint.printable import xml_text
 
 
 def render(report: Report) -> str:
@@ -25,12 +26,12 @@ def render(report: Report) -> str:
     root = ET.Element("testsuites", name="composelint")
     totals = {"tests": 0, "failures": 0}
     for path in files:
-        shown = report.relpath(path)
+        shown = xml_text(report.relpath(path))
         suite = ET.SubElement(root, "testsuite", name=shown)
         failures = 0
         for rule_id, name in sorted(rules.values()):
             case = ET.SubElement(
-                suite, "testcase", name=f"{rule_id} {name}", classname=shown, file=shown, time="0"
+                suite, "testcase", name=xml_text(f"{rule_id} {name}"), classname=shown, file=shown, time="0"
             )
             found = by_case.get((path, rule_id), [])
             failing = [f for f in found if f.severity.rank >= report.fail_level.rank]
@@ -64,11 +65,11 @@ def _worst(findings: list[Finding]) -> str:
 def _message(findings: list[Finding]) -> str:
     first = findings[0]
     more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-    return f"line {first.line}: {first.message}{more}"
+    return xml_text(f"line {first.line}: {first.message}{more}")
 
 
 def _line(report: Report, finding: Finding) -> str:
-    return (
+    return xml_text(
         f"{report.relpath(finding.path)}:{finding.line}:{finding.column}: "
         f"{finding.severity.value}: {finding.message}"
     )

@@ -6,6 +6,7 @@ import re
 
 from composelint.finding import Severity
 from composelint.formats import Report
+from composelint.printable import printable
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD = "\033[1m"
@@ -16,8 +17,8 @@ _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 def render(report: Report) -> str:
     lines = []
     for finding in report.findings:
-        location = f"{report.relpath(finding.path)}:{finding.line}:{finding.column}:"
-        code = f"{finding.rule_id} [{finding.name}]"
+        location = f"{printable(report.relpath(finding.path))}:{finding.line}:{finding.column}:"
+        code = printable(f"{finding.rule_id} [{finding.name}]")
         if report.color:
             location = f"{_BOLD}{location}{_RESET}"
             code = f"{_COLORS[finding.severity]}{code}{_RESET}"
@@ -27,8 +28,9 @@ def render(report: Report) -> str:
 
 
 def one_line(message: str) -> str:
-    """One finding, one line: tools (and grep) split the report on newlines."""
-    return _LINE_BREAK.sub(" ", message.strip())
+    """One finding, one line: tools (and grep) split the report on newlines; no control character
+    reaches the terminal."""
+    return printable(_LINE_BREAK.sub(" ", message.strip()))
 
 
 def summary(report: Report) -> str:
