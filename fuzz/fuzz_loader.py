@@ -20,7 +20,6 @@ import sys
 import tempfile
 
 import atheris
-
 from make_seeds import FILE_SEPARATOR, FILES
 
 with atheris.instrument_imports():

@@ -20,7 +20,7 @@ PROJECTS = (
         b"include: [included.yaml]\nservices:\n  web:\n    extends: {file: base.yaml, service: app}\n"
         b"    env_file: [app.env]\n    image: ${IMAGE:-nginx}:${TAG:?set TAG}\n"
         b"    ports: ['${PORT:-8080}:80']\n",
-        b"IMAGE=nginx\nTAG=1.27\nPORT=${BASE_PORT:-80}80\nexport QUOTED=\"a\\nb\" # comment\n",
+        b'IMAGE=nginx\nTAG=1.27\nPORT=${BASE_PORT:-80}80\nexport QUOTED="a\\nb" # comment\n',
         b"services:\n  app:\n    image: example/app:1\n    environment: [A=${A-x}]\n"
         b"    volumes: [./data:/data, db:/var/lib/postgresql/data]\nvolumes:\n  db: {}\n",
         b"services:\n  db:\n    image: postgres:16\n    ports: ['5432:5432']\n    networks: [back]\n"
