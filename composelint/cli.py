@@ -88,7 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FORMAT=FILE",
         help="also write the report in FORMAT to FILE, from the same run (repeatable)",
     )
-    output.add_argument("--no-color", action="store_true", help="never colour the text report")
+    output.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report: auto (on a terminal, unless NO_COLOR; FORCE_COLOR forces it)",
+    )
+    output.add_argument("--no-color", dest="color", action="store_const", const="never", help="--color never")
+    output.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings only: no summary or verdict"
+    )
+    output.add_argument("--statistics", action="store_true", help="also count the findings per rule")
     rules = check.add_argument_group("rules")
     rules.add_argument(
         "--select", action="append", metavar="RULES", help="only these rules (ids, prefixes, names)"

@@ -341,10 +341,16 @@ def test_text_report(
     broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, out, _ = run(broken, "check", "--select", "CL1", monkeypatch=monkeypatch, capsys=capsys)
-    assert out.splitlines() == [
-        'compose.yaml:4:16: CL104 [undefined-reference] service "web" refers to undefined network backend',
-        'compose.yaml:8:21: CL112 [duplicate-container-name] container_name "web" is already used by service "web"',
+    lines = out.splitlines()
+    assert [line for line in lines if line.startswith(("error", "compose.yaml"))] == [
+        "compose.yaml",
+        'error CL104 [undefined-reference] service "web" refers to undefined network backend',
+        'error CL112 [duplicate-container-name] container_name "web" is already used by service "web"',
+    ]
+    assert "  --> compose.yaml:4:16" in lines and "  --> compose.yaml:8:21" in lines
+    assert lines[-2:] == [
         "Found 2 problems (2 errors) in 1 file checked.",
+        "Failed: 2 findings at or above the fail level (warning).",
     ]
 
 

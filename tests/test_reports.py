@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,28 +44,37 @@ def report(
     )
 
 
-def test_text_lines_are_sorted_by_path_then_position() -> None:
+def _headers(out: str) -> list[str]:
+    """The finding lines and file headers of a text report, without code frames."""
+    return [
+        line for line in out.splitlines() if line and not line.startswith((" ", "Found", "Passed", "Failed"))
+    ]
+
+
+def test_text_groups_findings_by_file_in_order_with_severity_words() -> None:
     out = text.render(
         report(
             finding(f"{CWD}/b/compose.yaml", 2, 5),
-            finding(f"{CWD}/a/compose.yaml", 10, 3),
-            finding(f"{CWD}/a/compose.yaml", 2, 9),
+            finding(f"{CWD}/a/compose.yaml", 10, 3, severity=Severity.INFO),
+            finding(f"{CWD}/a/compose.yaml", 2, 9, severity=Severity.WARNING),
             finding(
                 f"{CWD}/a/compose.yaml", 2, 7, rule_id="CL112", message='container_name "db" is already used'
             ),
             files=2,
         )
     )
-    assert out.splitlines() == [
-        'a/compose.yaml:2:7: CL112 [duplicate-container-name] container_name "db" is already used',
-        'a/compose.yaml:2:9: CL104 [undefined-reference] service "web" refers to undefined network backend',
-        'a/compose.yaml:10:3: CL104 [undefined-reference] service "web" refers to undefined network backend',
-        'b/compose.yaml:2:5: CL104 [undefined-reference] service "web" refers to undefined network backend',
-        "Found 4 problems (4 errors) in 2 files checked.",
+    assert _headers(out) == [
+        "a/compose.yaml",
+        'error CL112 [duplicate-container-name] container_name "db" is already used',
+        'warning CL104 [undefined-reference] service "web" refers to undefined network backend',
+        'info CL104 [undefined-reference] service "web" refers to undefined network backend',
+        "b/compose.yaml",
+        'error CL104 [undefined-reference] service "web" refers to undefined network backend',
     ]
+    assert "  --> a/compose.yaml:2:9" in out.splitlines()
 
 
-def test_text_summary_counts_each_severity() -> None:
+def test_text_summary_counts_each_severity_and_the_verdict_comes_last() -> None:
     out = text.render(
         report(
             finding(f"{CWD}/c.yaml", 1, 1),
@@ -73,16 +83,44 @@ def test_text_summary_counts_each_severity() -> None:
             finding(f"{CWD}/c.yaml", 4, 1, severity=Severity.INFO),
         )
     )
-    assert out.splitlines()[-1] == "Found 4 problems (1 error, 2 warnings, 1 info) in 1 file checked."
-    assert text.render(report(files=3)) == "No problems found (3 files checked).\n"
-    assert text.render(report(finding(f"{CWD}/c.yaml", 1, 1))).endswith(
-        "Found 1 problem (1 error) in 1 file checked.\n"
+    assert out.splitlines()[-2:] == [
+        "Found 4 problems (1 error, 2 warnings, 1 info) in 1 file checked.",
+        "Failed: 3 findings at or above the fail level (warning).",
+    ]
+    assert text.render(report(files=3)) == (
+        "No problems found (3 files checked).\nPassed: nothing at or above the fail level (warning).\n"
     )
+    only_info = text.render(report(finding(f"{CWD}/c.yaml", 1, 1, severity=Severity.INFO)))
+    assert only_info.endswith("Passed: nothing at or above the fail level (warning); 1 below it.\n")
+
+
+def test_text_code_frame_underlines_the_value(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text('services:\n  db:\n\timage: x\n    ports: ["5432:5432"]\n')
+    found = finding(str(tmp_path / "compose.yaml"), 4, 13)._replace(end_line=4, end_column=24)
+    out = text.render(replace(report(found), cwd=str(tmp_path)))
+    assert out.splitlines()[3:6] == [
+        "  |",
+        '4 |     ports: ["5432:5432"]',
+        "  |             ^^^^^^^^^^^",
+    ]
+
+
+def test_advice_shared_by_several_findings_is_said_once() -> None:
+    advice = "bind it to 127.0.0.1"
+    out = text.render(
+        report(
+            finding(f"{CWD}/c.yaml", 1, 1, message=f"port 1 is public; {advice}"),
+            finding(f"{CWD}/c.yaml", 2, 1, message=f"port 2 is public; {advice}"),
+        )
+    )
+    assert out.count(advice) == 1 and f"= help: {advice}" in out
+    assert "error CL104 [undefined-reference] port 2 is public\n" in out
 
 
 def test_text_paths_are_relative_to_the_working_directory_even_outside_it() -> None:
     out = text.render(report(finding("/elsewhere/compose.yaml", 3, 4)))
-    assert out.startswith("../elsewhere/compose.yaml:3:4: CL104 ")
+    assert out.startswith("../elsewhere/compose.yaml\n")
+    assert "  --> ../elsewhere/compose.yaml:3:4" in out
 
 
 def test_text_keeps_one_line_per_finding() -> None:
@@ -90,13 +128,12 @@ def test_text_keeps_one_line_per_finding() -> None:
         report(finding(f"{CWD}/c.yaml", 1, 1, message="include cycle detected:\n a.yaml\n include b.yaml\n"))
     )
     assert (
-        out.splitlines()[0]
-        == "c.yaml:1:1: CL104 [undefined-reference] include cycle detected: a.yaml include b.yaml"
+        out.splitlines()[1]
+        == "error CL104 [undefined-reference] include cycle detected: a.yaml include b.yaml"
     )
-    assert len(out.splitlines()) == 2
 
 
-def test_text_colours_location_and_rule_by_severity_when_asked() -> None:
+def test_text_colours_severity_when_asked() -> None:
     out = text.render(
         report(
             finding(f"{CWD}/c.yaml", 1, 1),
@@ -104,14 +141,21 @@ def test_text_colours_location_and_rule_by_severity_when_asked() -> None:
             color=True,
         )
     )
-    first, second, _ = out.splitlines()
-    assert (
-        first
-        == "\033[1mc.yaml:1:1:\033[0m \033[31mCL104 [undefined-reference]\033[0m "
-        + 'service "web" refers to undefined network backend'
-    )
-    assert "\033[33mCL104 [undefined-reference]\033[0m" in second
+    assert "\033[1;31merror\033[0m CL104 [undefined-reference]" in out
+    assert "\033[1;33mwarning\033[0m CL104" in out
     assert "\033[" not in text.render(report(finding(f"{CWD}/c.yaml", 1, 1)))
+
+
+def test_quiet_prints_the_findings_only_and_statistics_count_them() -> None:
+    findings = (finding(f"{CWD}/c.yaml", 1, 1), finding(f"{CWD}/c.yaml", 2, 1, rule_id="CL112"))
+    quiet = text.render(replace(report(*findings), quiet=True))
+    assert "Found" not in quiet and "Failed" not in quiet and "CL112" in quiet
+    assert text.render(replace(report(), quiet=True)) == ""
+    counted = text.render(replace(report(*findings, findings[0]._replace(line=3)), statistics=True))
+    assert (
+        "Findings per rule:\n  2  CL104 [undefined-reference] error\n  1  CL112 [duplicate-container-name] error"
+        in counted
+    )
 
 
 def test_json_contract() -> None:
@@ -188,8 +232,12 @@ def _check_output(
 def test_colour_only_on_a_terminal(
     broken_project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert "\033[31mCL104" in _check_output(capsys, monkeypatch, True)
+    assert "\033[1;31merror" in _check_output(capsys, monkeypatch, True)
     assert "\033[" not in _check_output(capsys, monkeypatch, False)
+    assert "\033[1;31merror" in _check_output(capsys, monkeypatch, False, "--color", "always")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\033[1;31merror" in _check_output(capsys, monkeypatch, False)
+    assert "\033[" not in _check_output(capsys, monkeypatch, False, "--color", "never")
 
 
 def test_no_color_and_its_flag_turn_colour_off(
@@ -200,7 +248,7 @@ def test_no_color_and_its_flag_turn_colour_off(
     assert "\033[" not in _check_output(capsys, monkeypatch, True)
     # no-color.org: an empty NO_COLOR does not count.
     monkeypatch.setenv("NO_COLOR", "")
-    assert "\033[31m" in _check_output(capsys, monkeypatch, True)
+    assert "\033[1;31m" in _check_output(capsys, monkeypatch, True)
 
 
 def test_a_report_written_to_a_file_has_no_colour(
@@ -208,4 +256,4 @@ def test_a_report_written_to_a_file_has_no_colour(
 ) -> None:
     assert _check_output(capsys, monkeypatch, True, "-o", "report.txt") == ""
     written = (broken_project / "report.txt").read_text()
-    assert written.startswith("compose.yaml:4:16: CL104 [undefined-reference]") and "\033[" not in written
+    assert written.startswith("compose.yaml\nerror CL104 [undefined-reference]") and "\033[" not in written

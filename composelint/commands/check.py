@@ -87,10 +87,15 @@ def choose_format(requested: str | None) -> str:
 
 
 def use_color(fmt: str, args: argparse.Namespace) -> bool:
-    # https://no-color.org: NO_COLOR counts when it is set to a non-empty value.
-    if fmt != "text" or args.no_color or args.output or os.environ.get("NO_COLOR"):
+    """`--color always|never`, else colour on a terminal: NO_COLOR (no-color.org, when not empty)
+    turns it off, FORCE_COLOR (when not empty) on; a report written to a file has none."""
+    if fmt != "text" or args.color == "never":
         return False
-    return sys.stdout.isatty()
+    if args.color == "always":
+        return True
+    if args.output or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -149,6 +154,8 @@ def run_check(args: argparse.Namespace) -> int:
         color=use_color(fmt, args),
         rules_run=rules_run,
         fingerprints=prints,
+        quiet=args.quiet,
+        statistics=args.statistics,
     )
     for path, extra_format in extra_reports.items():
         extra = formatter(extra_format)

@@ -26,6 +26,23 @@ class Report:
     rules_run: tuple[type[Rule], ...] = ()
     # Stable identity of each finding (SARIF partialFingerprints, GitLab); see fingerprint.py.
     fingerprints: Mapping[Finding, str] = field(default_factory=dict)
+    quiet: bool = False  # the findings only: no summary, no verdict
+    statistics: bool = False  # counts per rule after the findings
+    _sources: dict[str, list[str] | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def source_lines(self, path: str) -> list[str] | None:
+        """The lines of a linted file, read again for code frames (None if it cannot be read)."""
+        if path not in self._sources:
+            try:
+                with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+                    text = handle.read(MAX_SOURCE_BYTES + 1)
+            except OSError:
+                text = None
+            too_large = text is not None and len(text) > MAX_SOURCE_BYTES
+            self._sources[path] = (
+                None if text is None or too_large else text.removeprefix("\ufeff").splitlines()
+            )
+        return self._sources[path]
 
     def rule(self, finding: Finding) -> type[Rule] | None:
         return self.registry.by_id.get(finding.rule_id)
@@ -49,6 +66,9 @@ class Report:
     def failed(self) -> bool:
         return any(f.severity.rank >= self.fail_level.rank for f in self.findings)
 
+
+# Code frames are left out for larger files (they are refused by the loader's own limit anyway).
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
 
 Formatter = Callable[[Report], str]
 
