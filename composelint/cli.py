@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -205,9 +206,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"composelint: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        sys.stderr.write("composelint: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # the output is gone: a full disk, a closed terminal
+        if not _is_output_error(exc):
+            raise
+        sys.stderr.write(f"composelint: error: cannot write the output: {exc.strerror}\n")
+        return EXIT_USAGE
 
 
 def run() -> NoReturn:
@@ -217,11 +224,29 @@ def run() -> NoReturn:
     Only open output needs flushing: report files are closed by then, children joined.
     """
     code = main()
-    for stream in (sys.stdout, sys.stderr):
-        # The reader may be gone (`| head`), or the stream closed: nothing left to say then.
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader is gone (`| head`): nothing left to say
+        pass
+    except (OSError, ValueError) as exc:
+        with contextlib.suppress(OSError, ValueError):
+            reason = exc.strerror if isinstance(exc, OSError) else "the stream is closed"
+            sys.stderr.write(f"composelint: error: cannot write the output: {reason}\n")
+        code = EXIT_USAGE
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(code)
+
+
+def _is_output_error(exc: OSError) -> bool:
+    """Whether writing to stdout failed (as opposed to a file composelint was reading)."""
+    return exc.filename is None and exc.errno in (
+        errno.ENOSPC,
+        errno.EIO,
+        errno.EPIPE,
+        errno.EBADF,
+        errno.EDQUOT,
+    )
 
 
 if __name__ == "__main__":

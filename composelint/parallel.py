@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
@@ -59,6 +60,8 @@ def map_forked(function: Callable[[T], R], items: Sequence[T], jobs: int, chunk:
         return [function(item) for item in items[start : start + chunk]]
 
     def child(sender: Connection) -> None:
+        # Ctrl-C is the parent's to handle (it stops the children); a child says nothing.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             while (start := claim()) is not None:
                 try:

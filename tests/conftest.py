@@ -29,3 +29,14 @@ def shared(*parts: str) -> Path:
 
 
 os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line when tests were skipped for want of ../shared (a fresh clone without it)."""
+    reports = terminalreporter.stats.get("skipped", [])
+    missing = [r for r in reports if str(SHARED) in str(getattr(r, "longrepr", ""))]
+    if missing:
+        terminalreporter.write_line(
+            f"{len(missing)} tests skipped: {SHARED} (the corpus, Compose's fixtures, KICS's samples) "
+            "is not beside this checkout"
+        )

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -456,7 +458,7 @@ def test_jobs_do_not_change_the_report(
 ) -> None:
     corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     if not corpus.is_dir():
-        pytest.skip("the shared corpus is not available")
+        pytest.skip(f"{corpus} is not available")
     outputs = []
     for jobs in ("1", "4"):
         _, out, _ = run(
@@ -554,3 +556,112 @@ def test_file_names_starting_with_a_dash_are_files_never_options(
     code = main(["check", "--format", "json", "--select=CL202", *names[:1], "--fail-level", "error"])
     assert code == 1 and len(json.loads(capsys.readouterr().out)["findings"]) == 1
     assert main(["check", "--format", "json", "--ignore", "CL202", "--", *names[:1]]) == 0
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "says"),
+    [
+        (
+            lambda d: (d / "empty").mkdir(),
+            ["empty"],
+            "no compose file by name; composelint looks for compose.yaml",
+        ),
+        (
+            lambda d: ((d / "stacks").mkdir(), (d / "stacks" / "app.yaml").write_text("services: {}\n")),
+            ["stacks"],
+            "no compose file by name (1 other YAML file there)",
+        ),
+        (lambda d: None, ["typo.yaml"], "typo.yaml: no such file or directory"),
+        (
+            lambda d: (
+                (d / "vendor").mkdir(),
+                (d / "vendor" / "compose.yaml").write_text("services: {}\n"),
+                (d / ".composelint.yaml").write_text("exclude: ['vendor/**']\n"),
+            ),
+            ["vendor/compose.yaml"],
+            "vendor/compose.yaml excluded by the configuration's `exclude`",
+        ),
+    ],
+    ids=["empty directory", "only other YAML files", "typo", "excluded file named explicitly"],
+)
+def test_a_run_that_checks_no_file_is_a_usage_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    make: Any,
+    args: list[str],
+    says: str,
+) -> None:
+    (tmp_path / ".git").mkdir()
+    make(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", *args]) == 2
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1, err
+
+
+def test_an_unreadable_directory_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def denied(path: Any = ".") -> Any:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "locked"]) == 2
+    assert "cannot read " + str(tmp_path / "locked") + ": Permission denied" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["check", "leaky"], ["config", "leaky"], ["graph", "leaky"], ["rules"]])
+def test_a_full_disk_is_one_line_and_exit_2(command: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "composelint", *command],
+            cwd=Path(__file__).resolve().parent.parent / "examples",
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert result.stderr == "composelint: error: cannot write the output: No space left on device\n"
+
+
+def test_ctrl_c_on_a_parallel_run_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    service = '  s{0}:\n    image: postgres:16\n    ports: ["{1}:5432"]\n'
+    for i in range(600):
+        (tmp_path / f"p{i}").mkdir()
+        (tmp_path / f"p{i}" / "compose.yaml").write_text(
+            "services:\n" + "".join(service.format(j, 5000 + j) for j in range(40))
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "composelint", "check", "--jobs", "2", "."],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(1.5)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err == "composelint: interrupted\n"
+
+
+def test_a_baseline_run_says_how_many_findings_it_hid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  db:\n    image: postgres:16\n    ports: ["5432:5432"]\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--write-baseline", "known.json"])
+    capsys.readouterr()
+    main(["check", "--baseline", "known.json"])
+    assert capsys.readouterr().err.startswith("composelint: the baseline known.json hid ")

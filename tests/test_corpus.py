@@ -126,7 +126,7 @@ EXPECTED: dict[str, int] = {
 
 def test_corpus_runs_without_crash_and_counts_are_pinned(tmp_path: Path) -> None:
     if not CORPUS.is_dir():
-        pytest.skip("the shared corpus is not available")
+        pytest.skip(f"{CORPUS} is not available")
     result = subprocess.run(
         [sys.executable, "-m", "composelint", "check", "--format", "json", str(CORPUS)],
         capture_output=True,

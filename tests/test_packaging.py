@@ -17,7 +17,7 @@ import pytest
 from composelint import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
-# What `pip install composelint` may add to site-packages (pip and setuptools not counted). The README
+# What `pip install composelint-cli` may add to site-packages (pip and setuptools not counted). The README
 # states the measured size; this budget catches a heavy new dependency.
 INSTALLED_BUDGET_MB = 50
 
@@ -81,7 +81,10 @@ def venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_build_makes_one_wheel_and_one_sdist_that_twine_accepts(dist: Path) -> None:
     names = sorted(p.name for p in dist.iterdir())
-    assert names == [f"composelint-{__version__}-py3-none-any.whl", f"composelint-{__version__}.tar.gz"]
+    assert names == [
+        f"composelint_cli-{__version__}-py3-none-any.whl",
+        f"composelint_cli-{__version__}.tar.gz",
+    ]
     checked = run(sys.executable, "-m", "twine", "check", "--strict", *sorted(dist.iterdir()))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.count("PASSED") == 2
@@ -90,7 +93,7 @@ def test_build_makes_one_wheel_and_one_sdist_that_twine_accepts(dist: Path) -> N
 def test_wheel_holds_the_package_with_its_type_marker_and_license(dist: Path, source: Path) -> None:
     (wheel,) = dist.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    info = f"composelint-{__version__}.dist-info"
+    info = f"composelint_cli-{__version__}.dist-info"
     assert {n.split("/")[0] for n in names} == {"composelint", info}
     modules = {p.relative_to(source).as_posix() for p in (source / "composelint").rglob("*.py")}
     assert modules <= names, f"modules missing from the wheel: {sorted(modules - names)}"
@@ -147,3 +150,15 @@ def test_installed_command_finds_the_leaky_examples_problems(venv: Path, source:
 def test_installed_command_passes_the_clean_examples(venv: Path, source: Path, example: str) -> None:
     linted = run(venv / "bin" / "composelint", "check", f"examples/{example}", cwd=source)
     assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_the_readme_installs_the_distribution_pyproject_names() -> None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
+    name = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
+    # PyPI refuses a name that differs from an existing project's only by -, _, . or case.
+    assert name.replace("-", "").replace("_", "").replace(".", "").lower() != "composelint"
+    assert f"pip install {name}\n" in (ROOT / "README.md").read_text()

@@ -136,14 +136,21 @@ def run_check(args: argparse.Namespace) -> int:
     )
     if args.write_baseline:
         baseline.write(args.write_baseline, findings, places)
+        plural = "s" if len(findings) != 1 else ""
         sys.stderr.write(
-            f"composelint: recorded {len(findings)} findings in {printable(args.write_baseline)}\n"
+            f"composelint: recorded {len(findings)} finding{plural} in {printable(args.write_baseline)}\n"
         )
         return EXIT_OK
     # Fingerprints count occurrences among all findings, before a baseline hides some of them.
     prints = fingerprints(findings, places, cwd) if formats & set(FINGERPRINTED) else {}
     if known is not None:
+        before = len(findings)
         findings = baseline.new_findings(known, baseline.base_dir(args.baseline), findings, places)
+        hidden = before - len(findings)
+        sys.stderr.write(
+            printable(f"composelint: the baseline {args.baseline} hid {hidden} known finding")
+            + f"{'s' if hidden != 1 else ''}; {len(findings)} new\n"
+        )
     files = tuple(sorted({f for spec in specs for f in spec.files}))
     report = Report(
         findings=tuple(findings),

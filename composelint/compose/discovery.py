@@ -105,29 +105,68 @@ def _excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
     )
 
 
+LOOKED_FOR = (
+    "compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml, compose.*.yaml, "
+    "docker-compose.*.yml, *.compose.yaml, *-docker-compose.yml (any case, .yml or .yaml)"
+)
+
+
 def find_projects(paths: Sequence[str], cwd: str, exclude: Sequence[str] = ()) -> list[ProjectSpec]:
-    """Projects for the PATH arguments of ``composelint check``: files, or directories searched."""
+    """Projects for the PATH arguments of ``composelint check``: files, or directories searched.
+
+    A run that would check no file is a usage error that says why: nothing by a compose file's
+    name in the directories (and how many other YAML files there were), the named files excluded
+    by the configuration, or directories that could not be read.
+    """
     found: dict[tuple[str, ...], ProjectSpec] = {}
+    excluded: list[str] = []
+    unreadable: list[str] = []
+    other_yaml = 0
     for raw in paths:
         path = os.path.abspath(os.path.join(cwd, raw))
         if os.path.isdir(path):
-            for directory, dirnames, filenames in os.walk(path):
+
+            def skip(error: OSError) -> None:
+                unreadable.append(f"{error.filename}: {error.strerror}")
+
+            for directory, dirnames, filenames in os.walk(path, onerror=skip):
                 dirnames[:] = sorted(
                     d
                     for d in dirnames
                     if d not in SKIPPED_DIRS and not _excluded(os.path.join(directory, d), cwd, exclude)
                 )
                 names = [n for n in filenames if not _excluded(os.path.join(directory, n), cwd, exclude)]
+                other_yaml += sum(
+                    1 for n in names if n.lower().endswith((".yaml", ".yml")) and not is_compose_file(n)
+                )
                 for project in _projects_in_directory(directory, names):
                     found.setdefault(project.files, project)
         elif os.path.exists(path) or os.path.islink(path):
             if _excluded(path, cwd, exclude):
+                excluded.append(raw)
                 continue
             project = project_for_file(path)
             found.setdefault(project.files, project)
         else:
             raise UsageError(f"{raw}: no such file or directory")
+    if not found:
+        raise UsageError(_nothing_found(paths, excluded, unreadable, other_yaml))
     return list(found.values())
+
+
+def _nothing_found(paths: Sequence[str], excluded: list[str], unreadable: list[str], other_yaml: int) -> str:
+    reasons: list[str] = []
+    if excluded:
+        reasons.append(f"{', '.join(excluded)} excluded by the configuration's `exclude`")
+    if unreadable:
+        reasons.append(f"cannot read {'; '.join(unreadable[:3])}")
+    if len(excluded) < len(paths):
+        others = (
+            f" ({other_yaml} other YAML file{'s' if other_yaml != 1 else ''} there)" if other_yaml else ""
+        )
+        reasons.append(f"no compose file by name{others}; composelint looks for {LOOKED_FOR}")
+    hint = "; name other files explicitly (composelint check FILE ...) or with -f"
+    return f"no file checked in {' '.join(paths)}: {'; '.join(reasons)}{hint}"
 
 
 def default_project(cwd: str, environ: Mapping[str, str]) -> ProjectSpec:
