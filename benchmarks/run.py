@@ -37,6 +37,7 @@ ratios composelint/peer and whether the targets of the performance issue are met
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -57,6 +58,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 SINGLE_FILE = Path("awesome-compose", "nginx-nodejs-redis", "compose.yaml")
+# One small file without a data service: what most pre-commit runs lint (no project graph needed).
+PLAIN_FILE = Path("awesome-compose", "nginx-golang", "compose.yaml")
 COMPOSE_LINT = "compose-lint==0.36.2"
 DCLINT = "dclint@3.1.0"
 # dclint 3.1.0 aborts the whole run, printing no report, when one file mixes `!!merge <<: *x` with a
@@ -342,12 +345,14 @@ def build_scenarios(
     warm = {"COMPOSELINT_CACHE_DIR": str(warm_cache)}
     scenarios = []
     for name in names:
-        if name == "single":
-            cwd = workdir / "single"
+        if name in ("single", "single-plain"):
+            source = SINGLE_FILE if name == "single" else PLAIN_FILE
+            cwd = workdir / name
             cwd.mkdir()
-            shutil.copy2(CORPUS / SINGLE_FILE, cwd / "compose.yaml")
+            shutil.copy2(CORPUS / source, cwd / "compose.yaml")
             files: list[str] = ["compose.yaml"]
-            title = f"(a) one small file ({SINGLE_FILE}), cold process start to exit"
+            kind = "" if name == "single" else ", no data service"
+            title = f"(a) one small file ({source}{kind}), cold process start to exit"
         elif name == "corpus":
             cwd = workdir / "corpus"
             shutil.copytree(CORPUS, cwd, ignore=shutil.ignore_patterns("*.md"))
@@ -371,6 +376,8 @@ def build_scenarios(
                 warm,
             )
         ]
+        if name == "single-plain":
+            commands[0] = dataclasses.replace(commands[0], label="composelint (warm cache)", files=1)
         if name == "single":
             commands[0] = Command(
                 "composelint",
@@ -407,7 +414,7 @@ def build_scenarios(
                     warm,
                 )
             )
-        else:
+        elif name != "single-plain":
             jobs1 = (*composelint, "check", "--format", "json", "--jobs", "1")
             commands.append(
                 Command(
@@ -448,7 +455,7 @@ def build_scenarios(
                     (0, 1),
                 )
             )
-        if name == "single":
+        if name in ("single", "single-plain"):
             commands.append(
                 Command(
                     "floor-python",
@@ -591,6 +598,9 @@ def targets(scenarios: dict[str, Any]) -> list[dict[str, Any]]:
                     True,
                     r[peer].get("files_per_cpu_s"),
                 )
+    if "single-plain" in scenarios and "compose-lint" in scenarios["single-plain"]["ratios"]:
+        r = scenarios["single-plain"]["ratios"]["compose-lint"]
+        add("single-plain: time / compose-lint (below 1)", r["time"], 0.999, False, r["cpu"])
     if "single" in scenarios:
         r = scenarios["single"]["ratios"]
         floor = r["floor-imports"]
@@ -654,7 +664,9 @@ def environment() -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--runs", type=int, default=5, help="rounds per scenario (default 5)")
-    parser.add_argument("--scenarios", default="single,corpus,replica", help="comma-separated subset")
+    parser.add_argument(
+        "--scenarios", default="single,single-plain,corpus,replica", help="comma-separated subset"
+    )
     parser.add_argument("--replicas", type=int, default=5000, help="files in the replica scenario")
     parser.add_argument("--no-peers", action="store_true", help="only composelint and the floors")
     parser.add_argument(
@@ -665,7 +677,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--save-latest", action="store_true", help="also write benchmarks/latest.json")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.scenarios.split(",") if n.strip()]
-    unknown = set(names) - {"single", "corpus", "replica"}
+    unknown = set(names) - {"single", "single-plain", "corpus", "replica"}
     if unknown or not names:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown)) or '(none)'}")
     if not CORPUS.is_dir():

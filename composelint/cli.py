@@ -61,6 +61,16 @@ def _add_project_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!s} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} is not a number of processes: give 1 or more")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="composelint",
@@ -112,7 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that fails the run (default: warning)",
     )
     rules.add_argument("--config", metavar="PATH", help="configuration file (default: found by walking up)")
-    rules.add_argument("--jobs", "-j", type=int, metavar="N", help="parallel processes (default: CPU count)")
+    rules.add_argument(
+        "--jobs", "-j", type=_positive, metavar="N", help="parallel processes (default: CPU count)"
+    )
     rules.add_argument(
         "--show-settings",
         action="store_true",
@@ -203,7 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         from composelint.printable import printable
 
-        print(f"composelint: error: {printable(str(exc))}", file=sys.stderr)
+        for message in exc.messages:
+            print(f"composelint: error: {printable(message)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("composelint: interrupted\n")

@@ -34,6 +34,7 @@ CONFIG_FILES = (".composelint.yaml", ".composelint.yml", ".composelint.toml", "p
 _LIMIT_KEYS = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(Limits)}
 
 KeyPath = tuple[str | int, ...]
+_TYPE_NAMES = {bool: "boolean", int: "integer", str: "string", list: "list"}
 
 
 class _Invalid(Exception):
@@ -268,7 +269,7 @@ def _strings(where: KeyPath, value: Any) -> tuple[str, ...]:
         raise _Invalid(where, f"`{where[-1]}` must be a list of strings")
     for index, item in enumerate(value):
         if not isinstance(item, str):
-            raise _Invalid((*where, index), f"`{where[-1]}` must be a list of strings, not {item!r}")
+            raise _Invalid((*where, index), f"`{where[-1]}` must be a list of strings, not {_shown(item)}")
     return tuple(value)
 
 
@@ -294,9 +295,26 @@ def _rule(where: KeyPath, key: str, registry: Registry) -> type[Rule]:
     return rule
 
 
+def _shown(value: Any) -> str:
+    """A configured value as the user wrote it (YAML-like), not as a Python repr."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
 def _severity(where: KeyPath, value: Any) -> Severity:
+    if not isinstance(value, str):
+        raise _Invalid(where, f"`{where[-1]}` must be one of error, warning, info, not {_shown(value)}")
     try:
-        return Severity.parse(str(value))
+        return Severity.parse(value)
     except ValueError as exc:
         raise _Invalid(where, f"`{where[-1]}`: {exc}") from None
 
@@ -319,7 +337,10 @@ def _option_value(where: KeyPath, expected: type, value: Any) -> Any:
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         valid = True
     if not valid:
-        raise _Invalid(where, f"option `{where[-1]}` must be a {expected.__name__}, not {value!r}")
+        raise _Invalid(
+            where,
+            f"option `{where[-1]}` must be a {_TYPE_NAMES.get(expected, expected.__name__)}, not {_shown(value)}",
+        )
     return value
 
 
@@ -365,7 +386,7 @@ def _limits(where: KeyPath, value: Any) -> Limits:
         if key not in _LIMIT_KEYS:
             raise _Invalid((*where, key), f"unknown limit '{key}'{_hint(key, list(_LIMIT_KEYS))}")
         if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
-            raise _Invalid((*where, key), f"limit `{key}` must be a positive integer, not {number!r}")
+            raise _Invalid((*where, key), f"limit `{key}` must be a positive integer, not {_shown(number)}")
         values[_LIMIT_KEYS[key]] = number
     return Limits(**values)
 
@@ -392,8 +413,9 @@ _KEYS: dict[str, tuple[str, Callable[[KeyPath, Any, Registry], Any]]] = {
 
 def settings_from_file(config: ConfigFile, registry: Registry) -> Settings:
     values: dict[str, Any] = {}
-    try:
-        for key, value in config.data.items():
+    problems: list[str] = []  # every mistake of the file in one run, in file order
+    for key, value in config.data.items():
+        try:
             entry = _KEYS.get(str(key))
             if entry is None:
                 raise _Invalid(
@@ -401,8 +423,10 @@ def settings_from_file(config: ConfigFile, registry: Registry) -> Settings:
                 )
             field_name, validate = entry
             values[field_name] = validate((str(key),), value, registry)
-    except _Invalid as problem:
-        raise config.error(problem.where, problem.message) from None
+        except _Invalid as problem:
+            problems.append(str(config.error(problem.where, problem.message)))
+    if problems:
+        raise UsageError(*problems)
     if "limits" in values:
         values["limits"] = _capped(values["limits"], config)
     return Settings(**values, source=config.path)
@@ -427,6 +451,8 @@ def _capped(limits: Limits, config: ConfigFile) -> Limits:
 def load_settings(start: str, explicit: str | None, registry: Registry) -> Settings:
     """Settings from ``--config PATH``, else from the nearest configuration file; defaults if none."""
     if explicit is not None:
+        if os.path.isdir(explicit):
+            raise UsageError(f"--config {explicit} is a directory: name a configuration file in it")
         if not os.path.isfile(explicit):
             raise UsageError(f"--config {explicit}: no such file")
         return settings_from_file(ConfigFile(os.path.abspath(explicit)), registry)
@@ -454,28 +480,36 @@ def with_command_line(
 
 
 def describe(settings: Settings, registry: Registry) -> str:
-    """The effective settings, as `composelint check --show-settings` prints them."""
+    """The effective settings, as `composelint check --show-settings` prints them: YAML that can be
+    pasted into a `.composelint.yaml`, with the enabled rules as comments."""
+    import yaml
 
     def shown(value: Any) -> Any:
         if isinstance(value, Severity):
             return value.value
+        if isinstance(value, Limits):
+            return {f.name.replace("_", "-"): getattr(value, f.name) for f in dataclasses.fields(Limits)}
         if isinstance(value, Mapping):
-            return {k: shown(v) for k, v in value.items()}
-        if isinstance(value, tuple):
+            return {str(k): shown(v) for k, v in value.items()}
+        if isinstance(value, (tuple, list)):
             return [shown(v) for v in value]
         return value
 
-    fields = {f.name: f.name.replace("_", "-") for f in dataclasses.fields(Settings)}
-    fields["rule_options"] = "options"
-    lines = [f"# configuration: {settings.source or 'none found (defaults)'}"]
-    for name, key in fields.items():
-        if name == "source":
-            continue
-        value = getattr(settings, name)
-        if isinstance(value, Limits):
-            value = {f.name.replace("_", "-"): getattr(value, f.name) for f in dataclasses.fields(Limits)}
-        lines.append(f"{key}: {shown(value)}")
+    names = {f.name: f.name.replace("_", "-") for f in dataclasses.fields(Settings)}
+    names["rule_options"] = "options"
+    document: dict[str, Any] = {}
+    for field_name, key in names.items():
+        value = getattr(settings, field_name)
+        if field_name == "source" or (field_name == "select" and value is None):
+            continue  # no `select`: the rules enabled by default
+        document[key] = shown(value)
     enabled = registry.enabled(settings)
-    lines.append(f"enabled rules ({len(enabled)}):")
-    lines.extend(f"  {r.id} {r.name} ({settings.severity.get(r.id, r.severity).value})" for r in enabled)
+    lines = [f"# configuration: {settings.source or 'none found (defaults)'}"]
+    if settings.select is None:
+        lines.append("# select: not set, so the rules enabled by default run")
+    lines.append(
+        yaml.safe_dump(document, sort_keys=False, default_flow_style=False, allow_unicode=True).rstrip()
+    )
+    lines.append(f"# enabled rules ({len(enabled)}):")
+    lines.extend(f"#   {r.id} {r.name} ({settings.severity.get(r.id, r.severity).value})" for r in enabled)
     return "\n".join(lines) + "\n"

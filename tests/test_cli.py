@@ -89,6 +89,8 @@ def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[_EntryPoint]]:
     monkeypatch.setattr(
         "importlib.metadata.entry_points", lambda group: entries if group == "composelint.rules" else []
     )
+    # As if a distribution on sys.path declared the group (its entry_points.txt is what is looked for).
+    monkeypatch.setattr(registry_module, "_may_have_plugins", lambda: True)
     registry_module._plugins.cache_clear()
     yield entries
     registry_module._plugins.cache_clear()

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from composelint.cli import main
 
@@ -278,13 +279,14 @@ def test_show_settings(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == f"# configuration: {repo / '.composelint.toml'}"
-    assert "ignore: ['CL2']" in lines and "extend-select: ['CL301']" in lines and "fail-level: error" in lines
-    assert "severity: {'CL302': 'info'}" in lines
+    document = yaml.safe_load(result.stdout)
+    assert document["ignore"] == ["CL2"] and document["extend-select"] == ["CL301"]
+    assert document["fail-level"] == "error" and document["severity"] == {"CL302": "info"}
     assert (
-        "  CL302 non-external-critical-volume (info)" in lines
-        and "  CL301 bind-mount-in-production (warning)" in lines
+        "#   CL302 non-external-critical-volume (info)" in lines
+        and "#   CL301 bind-mount-in-production (warning)" in lines
     )
-    assert not any(line.startswith("  CL2") for line in lines)
+    assert not any(line.startswith("#   CL2") for line in lines)
 
 
 def test_pyproject_is_read_as_toml_not_searched_for_a_header(repo: Path) -> None:
@@ -305,3 +307,55 @@ def test_limits_above_their_ceiling_are_lowered_and_said(repo: Path) -> None:
         f"composelint: warning: {repo / '.composelint.yaml'}:3: limits.max-nodes 99,999,999,999 is above the "
         "ceiling; 5,000,000 is used\n"
     )
+
+
+def test_every_mistake_of_a_configuration_file_is_reported_in_one_run(repo: Path) -> None:
+    (repo / ".composelint.yaml").write_text(
+        "fail-level: [error]\nselct: [CL2]\nignore: [CL9999]\nlimits: {max-nodes: yes}\n"
+    )
+    result = cli(repo, "check", "app")
+    assert result.returncode == 2
+    path = repo / ".composelint.yaml"
+    assert result.stderr.splitlines() == [
+        f'composelint: error: {path}:1: `fail-level` must be one of error, warning, info, not ["error"]',
+        f"composelint: error: {path}:2: unknown configuration key 'selct' (did you mean 'select'?)",
+        f"composelint: error: {path}:3: unknown rule 'CL9999'",
+        f'composelint: error: {path}:4: limit `max-nodes` must be a positive integer, not "yes"',
+    ]
+
+
+def test_show_settings_prints_yaml_that_works_as_a_configuration(repo: Path) -> None:
+    (repo / ".composelint.yaml").write_text(
+        "fail-level: error\nignore: [CL204]\nseverity: {network-isolation: error}\nlimits: {max-files: 50}\n"
+    )
+    shown = cli(repo, "check", "--show-settings", "app")
+    assert shown.returncode == 0, shown.stderr
+    assert "None" not in shown.stdout and "'" not in shown.stdout.split("# enabled rules")[0]
+    document = yaml.safe_load(shown.stdout)
+    assert document["fail-level"] == "error" and document["limits"]["max-files"] == 50
+    # Pasted back as a configuration, it gives the same settings.
+    (repo / ".composelint.yaml").write_text(shown.stdout)
+    again = cli(repo, "check", "--show-settings", "app")
+    assert again.stdout.splitlines()[1:] == shown.stdout.splitlines()[1:]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (
+            ["check", "--jobs", "0", "app"],
+            "argument --jobs/-j: 0 is not a number of processes: give 1 or more",
+        ),
+        (["check", "-j", "-2", "app"], "argument --jobs/-j: -2 is not a number of processes"),
+        (
+            ["check", "--project-directory", "nowhere", "app"],
+            "--project-directory nowhere: no such directory",
+        ),
+        (["check", "--config", "app", "app"], "--config app is a directory: name a configuration file in it"),
+        (["rule", "CL2"], "'CL2' names 11 rules (CL201, CL202"),
+    ],
+)
+def test_bad_command_line_values_get_clear_errors(repo: Path, args: list[str], says: str) -> None:
+    result = cli(repo, *args)
+    assert result.returncode == 2
+    assert says in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr

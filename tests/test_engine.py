@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,6 +104,8 @@ def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[_EntryPoint]]:
     monkeypatch.setattr(
         "importlib.metadata.entry_points", lambda group: entries if group == "composelint.rules" else []
     )
+    # As if a distribution on sys.path declared the group (its entry_points.txt is what is looked for).
+    monkeypatch.setattr(registry_module, "_may_have_plugins", lambda: True)
     registry_module._plugins.cache_clear()
     yield entries
     registry_module._plugins.cache_clear()
@@ -271,3 +274,16 @@ def test_dependency_cycles_stay_fast_on_hostile_projects(tmp_path: Path) -> None
     result = lint_project(_project(tmp_path, text), Settings(select=("CL105",)), _options(tmp_path))
     assert time.perf_counter() - started < 5
     assert [f.message for f in result.findings] == ["dependency cycle detected: s0 -> s1 -> s0"]
+
+
+def test_plugins_are_looked_for_only_where_a_distribution_declares_the_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    (site / "other-1.0.dist-info").mkdir(parents=True)
+    (site / "other-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nother = other:main\n")
+    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing.zip")])
+    assert registry_module._may_have_plugins() is False  # importlib.metadata is not even imported
+    (site / "acme-1.0.dist-info").mkdir()
+    (site / "acme-1.0.dist-info" / "entry_points.txt").write_text("[composelint.rules]\nacme = acme:RULES\n")
+    assert registry_module._may_have_plugins() is True

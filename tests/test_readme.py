@@ -9,7 +9,6 @@ import json
 import os
 import re
 import sys
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -121,8 +120,8 @@ def test_configuration_examples_are_valid(
     for name in (".composelint.yaml", "pyproject.toml"):
         capsys.readouterr()
         assert main(["check", "--config", name, "--show-settings"]) == 0, capsys.readouterr().err
-        shown = capsys.readouterr().out
-        assert "fail-level: error" in shown and "isolation: {'db': ['app']}" in shown
+        shown = yaml.safe_load(capsys.readouterr().out)
+        assert shown["fail-level"] == "error" and shown["isolation"] == {"db": ["app"]}
 
 
 def test_suppression_example_silences_its_finding(
@@ -146,11 +145,12 @@ def test_plugin_example_loads_from_its_entry_point(
     module = value.split(":")[0]
     (tmp_path / "plugin").mkdir()
     (tmp_path / "plugin" / f"{module}.py").write_text(code)
+    # Installed as pip installs it: a dist-info directory with the entry point, on sys.path.
+    info = tmp_path / "plugin" / "acme_rules-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-rules\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[{group}]\n{name} = {value}\n")
     monkeypatch.syspath_prepend(tmp_path / "plugin")
-    installed = [EntryPoint(name, value, group)]
-    monkeypatch.setattr(
-        "importlib.metadata.entry_points", lambda group: installed if group == ENTRY_POINT_GROUP else []
-    )
     registry_module._plugins.cache_clear()
     try:
         rule = Registry.default().lookup("internal-registry")

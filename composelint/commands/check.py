@@ -55,6 +55,9 @@ def settings_from_args(args: argparse.Namespace, registry: Registry, cwd: str) -
 
 
 def run_options(args: argparse.Namespace, cwd: str) -> RunOptions:
+    for option, directory in (("--project-directory", args.project_directory), ("--root", args.root)):
+        if directory is not None and not os.path.isdir(os.path.join(cwd, directory)):
+            raise UsageError(f"{option} {directory}: no such directory")
     return RunOptions(
         project_name=args.project_name,
         project_directory=args.project_directory,

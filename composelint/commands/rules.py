@@ -39,6 +39,13 @@ def run_rules(args: argparse.Namespace) -> int:
 def run_rule(args: argparse.Namespace) -> int:
     registry = Registry.default()
     rule = registry.lookup(args.rule)
+    family = registry.matching(args.rule) if rule is None and args.rule.upper() != "ALL" else []
+    if family:  # "CL2": a family or prefix names several rules
+        ids = ", ".join(r.id for r in family)
+        raise UsageError(
+            f"'{args.rule}' names {len(family)} rules ({ids}): give one, e.g. `composelint rule {family[0].id}`, "
+            f"or list them with `composelint rules`"
+        )
     if rule is None:
         names = [r.name for r in registry.rules] + [r.id for r in registry.rules]
         close = difflib.get_close_matches(args.rule, names, n=1)

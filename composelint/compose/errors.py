@@ -47,4 +47,12 @@ def each_error(error: ComposeError) -> list[ComposeError]:
 
 
 class UsageError(Exception):
-    """A bad command line or configuration: exit code 2, one line on stderr."""
+    """A bad command line or configuration: exit code 2, one line on stderr per message (a
+    configuration file's mistakes are all reported in one run)."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(*messages)
+        self.messages = messages
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages)
