@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,14 +305,25 @@ def _lint_in_worker(spec: ProjectSpec) -> ProjectResult:
 
 
 def lint(
-    specs: Sequence[ProjectSpec], settings: Settings, options: RunOptions, jobs: int = 1
+    specs: Sequence[ProjectSpec],
+    settings: Settings,
+    options: RunOptions,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> list[ProjectResult]:
-    """Lint every project; results come back in the order of ``specs`` whatever ``jobs`` is."""
+    """Lint every project; results come back in the order of ``specs`` whatever ``jobs`` is.
+    ``progress`` is told how many more projects are done, as they are."""
     registry = Registry.default()
     roots = RepositoryRoots()
+    done = progress or (lambda count: None)
 
     def lint_one(spec: ProjectSpec) -> ProjectResult:
         return lint_project(spec, settings, options, registry, roots)
+
+    def lint_and_count(spec: ProjectSpec) -> ProjectResult:
+        result = lint_one(spec)
+        done(1)
+        return result
 
     if jobs > 1 and len(specs) >= 2 * jobs and len(specs) > 16:
         from composelint import parallel  # multiprocessing is only imported for parallel runs
@@ -320,14 +331,18 @@ def lint(
         if parallel.can_fork():  # the children inherit lint_one and all it uses
             # Chunks small enough that processes finish together, large enough to pass few messages.
             return parallel.map_forked(
-                lint_one, specs, jobs, chunk=max(1, min(32, len(specs) // (jobs * 16)))
+                lint_one, specs, jobs, chunk=max(1, min(32, len(specs) // (jobs * 16))), progress=done
             )
         from concurrent.futures import ProcessPoolExecutor
 
         chunk = max(1, len(specs) // (jobs * 8))
         with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings, options)) as pool:
-            return list(pool.map(_lint_in_worker, specs, chunksize=chunk))
-    return [lint_one(spec) for spec in specs]
+            results = []
+            for result in pool.map(_lint_in_worker, specs, chunksize=chunk):
+                results.append(result)
+                done(1)
+            return results
+    return [lint_and_count(spec) for spec in specs]
 
 
 def unused_suppressions(

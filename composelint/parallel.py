@@ -35,12 +35,20 @@ def can_fork() -> bool:
     return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
-def map_forked(function: Callable[[T], R], items: Sequence[T], jobs: int, chunk: int) -> list[R]:
+def map_forked(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    chunk: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[R]:
     """``[function(item) for item in items]`` in ``jobs`` processes (this one and ``jobs - 1`` forks).
 
     An exception raised by ``function`` in any process is raised here. A child that dies without a
     word (killed, out of memory) does not lose its items: they are run again in this process.
+    ``progress`` (called in this process) is told how many more items are done, chunk by chunk.
     """
+    done = progress or (lambda count: None)
     context = multiprocessing.get_context("fork")
     try:
         next_chunk = context.Value("q", 0)  # index of the next item to claim, in shared memory
@@ -80,6 +88,7 @@ def map_forked(function: Callable[[T], R], items: Sequence[T], jobs: int, chunk:
             raise error
         assert chunk_results is not None
         results[start : start + len(chunk_results)] = chunk_results
+        done(len(chunk_results))
 
     # Objects made so far are never collected in the children: their pages stay shared longer.
     gc.freeze()
@@ -93,7 +102,9 @@ def map_forked(function: Callable[[T], R], items: Sequence[T], jobs: int, chunk:
             children.append((process, receiver))
         open_pipes = [receiver for _, receiver in children]
         while (start := claim()) is not None:
-            results[start : start + chunk] = run_chunk(start)
+            own = run_chunk(start)
+            results[start : start + chunk] = own
+            done(len(own))
             # Drain what the children sent meanwhile, so none of them blocks on a full pipe.
             for ready in wait(open_pipes, timeout=0):
                 _drain(ready, open_pipes, receive)
@@ -110,6 +121,7 @@ def map_forked(function: Callable[[T], R], items: Sequence[T], jobs: int, chunk:
     for index, result in enumerate(results):
         if result is _PENDING:  # claimed by a child that died
             results[index] = function(items[index])
+            done(1)
     return results
 
 

@@ -11,6 +11,7 @@ from composelint import config
 from composelint.atomic import write_atomically
 from composelint.commands.arguments import split_commas
 from composelint.commands.plugins import warn_about_broken_plugins
+from composelint.commands.progress import Progress
 from composelint.compose.discovery import ProjectSpec, default_project, find_projects
 from composelint.compose.errors import UsageError
 from composelint.engine import RunOptions, all_places, lint, unique_findings, unused_suppressions
@@ -122,7 +123,13 @@ def run_check(args: argparse.Namespace) -> int:
     formats = {fmt, *extra_reports.values()}
     # Baselines and fingerprinted formats need each finding's YAML node; other runs skip that work.
     locate = known is not None or bool(args.write_baseline) or bool(formats & set(FINGERPRINTED))
-    results = lint(specs, settings, dataclasses.replace(run_options(args, cwd), locate=locate), jobs)
+    progress = Progress(len(specs))
+    try:
+        results = lint(
+            specs, settings, dataclasses.replace(run_options(args, cwd), locate=locate), jobs, progress
+        )
+    finally:
+        progress.clear()
     findings = unique_findings(results)
     rules_run = tuple(registry.enabled(settings))
     unused_rule = registry.lookup(UNUSED_SUPPRESSION)
