@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,34 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.delenv("COMPOSE_FILE", raising=False)
     monkeypatch.delenv("COMPOSE_PROJECT_NAME", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+class PluginEntryPoint:
+    """An entry point of the `composelint.rules` group, as an installed distribution declares one."""
+
+    def __init__(self, name: str, loaded: Any) -> None:
+        self.name, self.value, self._loaded = name, f"tests.plugins:{name}", loaded
+
+    def load(self) -> Any:
+        if isinstance(self._loaded, Exception):
+            raise self._loaded
+        return self._loaded
+
+
+@pytest.fixture
+def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[PluginEntryPoint]]:
+    """Plugins a test installs by appending entry points to the list."""
+    from composelint import registry
+
+    entries: list[PluginEntryPoint] = []
+    monkeypatch.setattr(
+        "importlib.metadata.entry_points", lambda group: entries if group == "composelint.rules" else []
+    )
+    # As if a distribution on sys.path declared the group (its entry_points.txt is what is looked for).
+    monkeypatch.setattr(registry, "_may_have_plugins", lambda: True)
+    registry._plugins.cache_clear()
+    yield entries
+    registry._plugins.cache_clear()
 
 
 def shared(*parts: str) -> Path:

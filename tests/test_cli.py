@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from composelint import registry as registry_module
 from composelint.cli import main
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Rule
+from tests.conftest import PluginEntryPoint
 
 # An undefined network (CL104, line 4) and a container name used twice (CL112, line 8).
 BROKEN = """\
@@ -72,30 +72,6 @@ class NoteEachService(_EachService):
     summary = "Notes every service"
 
 
-class _EntryPoint:
-    def __init__(self, name: str, loaded: Any) -> None:
-        self.name, self.value, self._loaded = name, f"tests.plugins:{name}", loaded
-
-    def load(self) -> Any:
-        if isinstance(self._loaded, Exception):
-            raise self._loaded
-        return self._loaded
-
-
-@pytest.fixture
-def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[_EntryPoint]]:
-    """Entry points of the `composelint.rules` group, as installed distributions would declare them."""
-    entries: list[_EntryPoint] = []
-    monkeypatch.setattr(
-        "importlib.metadata.entry_points", lambda group: entries if group == "composelint.rules" else []
-    )
-    # As if a distribution on sys.path declared the group (its entry_points.txt is what is looked for).
-    monkeypatch.setattr(registry_module, "_may_have_plugins", lambda: True)
-    registry_module._plugins.cache_clear()
-    yield entries
-    registry_module._plugins.cache_clear()
-
-
 def run(
     cwd: Path, *args: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str, str]:
@@ -120,11 +96,11 @@ def broken(tmp_path: Path) -> Path:
 
 def test_exit_codes_follow_the_fail_level(
     tmp_path: Path,
-    plugins: list[_EntryPoint],
+    plugins: list[PluginEntryPoint],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    plugins.append(_EntryPoint("rules", [WarnEachService, NoteEachService]))
+    plugins.append(PluginEntryPoint("rules", [WarnEachService, NoteEachService]))
     (tmp_path / "compose.yaml").write_text(CLEAN)
 
     def code(*args: str) -> int:
@@ -476,12 +452,12 @@ def test_jobs_do_not_change_the_report(
 
 def test_rules_lists_every_rule_and_rule_prints_its_page(
     tmp_path: Path,
-    plugins: list[_EntryPoint],
+    plugins: list[PluginEntryPoint],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    plugins.append(_EntryPoint("rules", [WarnEachService]))
-    plugins.append(_EntryPoint("broken", ImportError("no module named composelint_extra")))
+    plugins.append(PluginEntryPoint("rules", [WarnEachService]))
+    plugins.append(PluginEntryPoint("broken", ImportError("no module named composelint_extra")))
     code, out, err = run(tmp_path, "rules", monkeypatch=monkeypatch, capsys=capsys)
     rows = {line.split()[0]: line.split()[1:4] for line in out.splitlines()[1:]}
     assert code == 0 and out.split()[:3] == ["ID", "NAME", "FAMILY"]
@@ -495,14 +471,14 @@ def test_rules_lists_every_rule_and_rule_prints_its_page(
 
 def test_a_third_party_rule_runs_and_a_broken_plugin_is_a_warning(
     tmp_path: Path,
-    plugins: list[_EntryPoint],
+    plugins: list[PluginEntryPoint],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    plugins.append(_EntryPoint("rules", WarnEachService))
-    plugins.append(_EntryPoint("broken", ImportError("no module named composelint_extra")))
+    plugins.append(PluginEntryPoint("rules", WarnEachService))
+    plugins.append(PluginEntryPoint("broken", ImportError("no module named composelint_extra")))
     plugins.append(
-        _EntryPoint("clash", [type("Clash", (WarnEachService,), {"id": "CL104", "name": "my-own"})])
+        PluginEntryPoint("clash", [type("Clash", (WarnEachService,), {"id": "CL104", "name": "my-own"})])
     )
     (tmp_path / "compose.yaml").write_text(CLEAN)
     code, out, err = run(

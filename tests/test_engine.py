@@ -20,6 +20,7 @@ from composelint.finding import Severity, Violation
 from composelint.registry import Registry, builtin_rules
 from composelint.rule import Context, Rule
 from composelint.settings import Settings
+from tests.conftest import PluginEntryPoint
 
 # web joins an undefined network (CL104 at 4:16); db is reachable from web.
 PROJECT = "services:\n  web:\n    image: nginx:1.27\n    networks: [backend, default]\n  db:\n    image: postgres:16\n"
@@ -88,29 +89,6 @@ def _options(tmp_path: Path) -> RunOptions:
     return RunOptions(environ={}, cwd=str(tmp_path))
 
 
-class _EntryPoint:
-    def __init__(self, name: str, loaded: Any) -> None:
-        self.name, self.value, self._loaded = name, f"tests.plugin:{name}", loaded
-
-    def load(self) -> Any:
-        if isinstance(self._loaded, Exception):
-            raise self._loaded
-        return self._loaded
-
-
-@pytest.fixture
-def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[_EntryPoint]]:
-    entries: list[_EntryPoint] = []
-    monkeypatch.setattr(
-        "importlib.metadata.entry_points", lambda group: entries if group == "composelint.rules" else []
-    )
-    # As if a distribution on sys.path declared the group (its entry_points.txt is what is looked for).
-    monkeypatch.setattr(registry_module, "_may_have_plugins", lambda: True)
-    registry_module._plugins.cache_clear()
-    yield entries
-    registry_module._plugins.cache_clear()
-
-
 def test_a_crashing_rule_becomes_an_internal_error_and_the_others_still_run(tmp_path: Path) -> None:
     registry = Registry([*builtin_rules(), CrashingRule])
     result = lint_project(
@@ -128,11 +106,11 @@ def test_a_crashing_rule_becomes_an_internal_error_and_the_others_still_run(tmp_
 
 def test_a_crashing_plugin_rule_is_reported_through_the_command_line(
     tmp_path: Path,
-    plugins: list[_EntryPoint],
+    plugins: list[PluginEntryPoint],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    plugins.append(_EntryPoint("crash", CrashingRule))
+    plugins.append(PluginEntryPoint("crash", CrashingRule))
     _project(tmp_path)
     monkeypatch.chdir(tmp_path)
     code = main(["check", "--format", "json", "--select", "CL1,always-crashes"])
@@ -206,21 +184,21 @@ def test_a_file_shared_by_two_projects_reports_its_findings_once(tmp_path: Path)
     assert len(unique_findings(results)) == 1
 
 
-def test_plugin_rules_load_from_entry_points(plugins: list[_EntryPoint], tmp_path: Path) -> None:
+def test_plugin_rules_load_from_entry_points(plugins: list[PluginEntryPoint], tmp_path: Path) -> None:
     plugins.extend(
-        [_EntryPoint("good", [GraphUser]), _EntryPoint("broken", ImportError("no module named x"))]
+        [PluginEntryPoint("good", [GraphUser]), PluginEntryPoint("broken", ImportError("no module named x"))]
     )
     registry = Registry.default()
     assert registry.lookup("reaches-web") is GraphUser
     failures = Registry.plugin_failures()
-    assert [f.entry_point for f in failures] == ["broken = tests.plugin:broken"]
+    assert [f.entry_point for f in failures] == ["broken = tests.plugins:broken"]
     assert "ImportError" in failures[0].error
     result = lint_project(_project(tmp_path), Settings(select=("reaches-web",)), _options(tmp_path), registry)
     assert [f.name for f in result.findings] == ["reaches-web"]
     assert Registry.default(with_plugins=False).lookup("reaches-web") is None
 
 
-def test_plugins_that_cannot_be_registered_are_failures_not_crashes(plugins: list[_EntryPoint]) -> None:
+def test_plugins_that_cannot_be_registered_are_failures_not_crashes(plugins: list[PluginEntryPoint]) -> None:
     class TakesABuiltinName(GraphUser):
         id = "XT904"
         name = "undefined-reference"
@@ -230,10 +208,10 @@ def test_plugins_that_cannot_be_registered_are_failures_not_crashes(plugins: lis
 
     plugins.extend(
         [
-            _EntryPoint("clash", [TakesABuiltinName]),
-            _EntryPoint("twice", [GraphUser, GraphUser]),
-            _EntryPoint("bad-id", BadId),
-            _EntryPoint("not-a-rule", "CL999"),
+            PluginEntryPoint("clash", [TakesABuiltinName]),
+            PluginEntryPoint("twice", [GraphUser, GraphUser]),
+            PluginEntryPoint("bad-id", BadId),
+            PluginEntryPoint("not-a-rule", "CL999"),
         ]
     )
     registry = Registry.default()
