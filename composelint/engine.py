@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,24 +154,33 @@ def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> 
         documents=loaded.documents,
     )
     findings: list[Finding] = []
+    cap = settings.limits.max_findings
     for rule_class, options in rules_to_run(loaded, usable, settings, registry):
         rule_ctx.options = options
+        start = len(findings)
         try:
-            collect(rule_class, rule_class().check(rule_ctx), settings, findings)
+            violations = iter(rule_class().check(rule_ctx))
+            for violation in violations:
+                findings.append(stamp(rule_class, violation, settings))
+                if len(findings) - start >= cap:  # rare: only then are findings counted per file
+                    collect_capped(rule_class, violations, settings, findings, start)
+                    break
         except Exception as exc:  # a crashing rule must not stop the others
             findings.append(internal_error(rule_class, exc, loaded, registry, settings))
     return findings
 
 
-def collect(
-    rule: type[Rule], violations: Iterable[Violation], settings: Settings, into: list[Finding]
+def collect_capped(
+    rule: type[Rule], violations: Iterator[Violation], settings: Settings, into: list[Finding], start: int
 ) -> None:
-    """A rule's findings into ``into``, at most ``max_findings`` per file, and one more per file
-    saying how many more there were: a 280-byte file must not make a 38 MB report. A rule that
-    keeps going far past the cap is stopped (its count is then "at least"). What a rule found
-    before it crashed is kept."""
+    """The rest of a rule's findings, once it has ``max_findings`` of them in ``into[start:]``: at
+    most that many per file, and one more per file saying how many more there were (a 280-byte
+    file must not make a 38 MB report). A rule that keeps going far past the cap is stopped (its
+    count is then "at least"). What a rule found before it crashed is kept."""
     cap = settings.limits.max_findings
     per_file: dict[str, int] = {}
+    for finding in into[start:]:
+        per_file[finding.path] = per_file.get(finding.path, 0) + 1
     dropped: dict[str, tuple[Violation, int]] = {}  # path -> (first violation not shown, how many)
     total_dropped = 0
     stopped = False

@@ -202,6 +202,8 @@ def _extra_reports(values: list[str] | None) -> dict[str, str]:
 def _refuse_to_overwrite_inputs(targets: list[str | None], inputs: list[str | None]) -> None:
     """A report or baseline is never written over a file the run read: a linted compose file, an
     included or env file, the configuration or the baseline."""
+    if not any(targets):
+        return
     read = {os.path.realpath(path) for path in inputs if path}
     for target in targets:
         if target and os.path.realpath(target) in read:

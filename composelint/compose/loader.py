@@ -14,6 +14,7 @@ could be read. Only problems that leave nothing to analyse (unreadable main file
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import stat
@@ -77,6 +78,17 @@ def normalize_project_name(name: str) -> str:
     return kept.lstrip("_-")
 
 
+@functools.lru_cache(maxsize=16384)
+def _real_directory(directory: str) -> str:
+    """The real path of an absolute, normalized directory, its parent resolved once for all its
+    children."""
+    parent, name = os.path.split(directory)
+    if not name:
+        return directory
+    candidate = os.path.join(_real_directory(parent), name)
+    return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+
+
 # Their entries look like regular files (/proc/self/environ holds the process's secrets).
 _KERNEL_FILES = ("/proc/", "/sys/", "/dev/")
 
@@ -126,6 +138,14 @@ class _Files:
             return None
         return data
 
+    @staticmethod
+    def real_path(path: str) -> str:
+        """``os.path.realpath``, with each directory resolved once per run (realpath walks every
+        component of the path each time: 10 % of the time of linting many small projects)."""
+        directory, name = os.path.split(os.path.abspath(path))
+        real = os.path.join(_real_directory(directory), name)
+        return os.path.realpath(real) if os.path.islink(real) else real
+
     def shown(self, path: str) -> str:
         """A path as messages show it: relative to the working directory when below it."""
         if not path:
@@ -140,7 +160,7 @@ class _Files:
                 f"project reads more than {self.limits.max_files} files (limit max_files)",
                 "limit-exceeded",
             )
-        real = os.path.realpath(path)
+        real = self.real_path(path)
         if (
             self.root is not None
             and real != self.root
