@@ -318,20 +318,20 @@ def lint(
     settings: Settings,
     options: RunOptions,
     jobs: int = 1,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[Sequence[ProjectResult]], None] | None = None,
 ) -> list[ProjectResult]:
     """Lint every project; results come back in the order of ``specs`` whatever ``jobs`` is.
-    ``progress`` is told how many more projects are done, as they are."""
+    ``progress`` gets results as projects are done (in parallel runs, not in that order)."""
     registry = Registry.default()
     roots = RepositoryRoots()
-    done = progress or (lambda count: None)
+    done = progress or (lambda results: None)
 
     def lint_one(spec: ProjectSpec) -> ProjectResult:
         return lint_project(spec, settings, options, registry, roots)
 
     def lint_and_count(spec: ProjectSpec) -> ProjectResult:
         result = lint_one(spec)
-        done(1)
+        done([result])
         return result
 
     if jobs > 1 and len(specs) >= 2 * jobs and len(specs) > 16:
@@ -349,7 +349,7 @@ def lint(
             results = []
             for result in pool.map(_lint_in_worker, specs, chunksize=chunk):
                 results.append(result)
-                done(1)
+                done([result])
             return results
     return [lint_and_count(spec) for spec in specs]
 

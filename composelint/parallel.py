@@ -40,15 +40,15 @@ def map_forked(
     items: Sequence[T],
     jobs: int,
     chunk: int,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[Sequence[R]], None] | None = None,
 ) -> list[R]:
     """``[function(item) for item in items]`` in ``jobs`` processes (this one and ``jobs - 1`` forks).
 
     An exception raised by ``function`` in any process is raised here. A child that dies without a
     word (killed, out of memory) does not lose its items: they are run again in this process.
-    ``progress`` (called in this process) is told how many more items are done, chunk by chunk.
+    ``progress`` (called in this process) gets the results of each chunk as it is done.
     """
-    done = progress or (lambda count: None)
+    done = progress or (lambda results: None)
     context = multiprocessing.get_context("fork")
     try:
         next_chunk = context.Value("q", 0)  # index of the next item to claim, in shared memory
@@ -88,7 +88,7 @@ def map_forked(
             raise error
         assert chunk_results is not None
         results[start : start + len(chunk_results)] = chunk_results
-        done(len(chunk_results))
+        done(chunk_results)
 
     # Objects made so far are never collected in the children: their pages stay shared longer.
     gc.freeze()
@@ -104,7 +104,7 @@ def map_forked(
         while (start := claim()) is not None:
             own = run_chunk(start)
             results[start : start + chunk] = own
-            done(len(own))
+            done(own)
             # Drain what the children sent meanwhile, so none of them blocks on a full pipe.
             for ready in wait(open_pipes, timeout=0):
                 _drain(ready, open_pipes, receive)
@@ -121,7 +121,7 @@ def map_forked(
     for index, result in enumerate(results):
         if result is _PENDING:  # claimed by a child that died
             results[index] = function(items[index])
-            done(1)
+            done([results[index]])
     return results
 
 

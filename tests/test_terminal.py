@@ -52,8 +52,12 @@ def test_a_terminal_gets_colours_and_progress(projects: Path) -> None:
     assert "\x1b[1;31merror\x1b[0m CL202 [exposed-database]" in screen
     assert "composelint: 60/60 projects checked" in screen
     # The status line is wiped before the report, so the report reads clean.
-    after = screen.split("60/60 projects checked", 1)[1]
-    assert after.startswith("\r\x1b[K") and "p0/compose.yaml" in after
+    # Each project's findings are shown as soon as it is checked, before the run ends; the status
+    # line is wiped before each of them, and the verdict comes once, last.
+    assert screen.index("p0/compose.yaml") < screen.index("60/60 projects checked")
+    assert "\r\x1b[K\x1b[1mp1/compose.yaml" in screen or "\r\x1b[K\x1b[1mp10/compose.yaml" in screen
+    assert screen.count("Found 60 problems") == 1
+    assert screen.rstrip().endswith("Failed: 60 findings at or above the fail level (warning).")
 
 
 def test_ci_logs_and_pipes_get_neither(projects: Path) -> None:

@@ -11,7 +11,7 @@ from composelint import config
 from composelint.atomic import write_atomically
 from composelint.commands.arguments import split_commas
 from composelint.commands.plugins import warn_about_broken_plugins
-from composelint.commands.progress import Progress
+from composelint.commands.progress import Progress, interactive
 from composelint.compose.discovery import ProjectSpec, default_project, find_projects
 from composelint.compose.errors import UsageError
 from composelint.engine import RunOptions, all_places, lint, unique_findings, unused_suppressions
@@ -19,6 +19,7 @@ from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
 from composelint.finding import Severity
 from composelint.fingerprint import fingerprints
 from composelint.formats import FINGERPRINTED, FORMAT_NAMES, Report, formatter
+from composelint.formats import text as text_format
 from composelint.printable import printable
 from composelint.registry import Registry
 from composelint.settings import Settings
@@ -123,7 +124,19 @@ def run_check(args: argparse.Namespace) -> int:
     formats = {fmt, *extra_reports.values()}
     # Baselines and fingerprinted formats need each finding's YAML node; other runs skip that work.
     locate = known is not None or bool(args.write_baseline) or bool(formats & set(FINGERPRINTED))
-    progress = Progress(len(specs))
+    files = tuple(sorted({f for spec in specs for f in spec.files}))
+    color = use_color(fmt, args)
+    # On a terminal, each project's findings as soon as it is checked; elsewhere the whole report,
+    # in order. A baseline needs every finding first.
+    streaming = (
+        fmt == "text" and not args.output and known is None and not args.write_baseline and len(specs) > 1
+    )
+    stream_to = (
+        Report((), files, cwd, registry, settings.fail_level, color, quiet=args.quiet)
+        if streaming and interactive(sys.stdout)
+        else None
+    )
+    progress = Progress(len(specs), stream_to)
     try:
         results = lint(
             specs, settings, dataclasses.replace(run_options(args, cwd), locate=locate), jobs, progress
@@ -161,14 +174,13 @@ def run_check(args: argparse.Namespace) -> int:
             printable(f"composelint: the baseline {args.baseline} hid {hidden} known finding")
             + f"{'s' if hidden != 1 else ''}; {len(findings)} new\n"
         )
-    files = tuple(sorted({f for spec in specs for f in spec.files}))
     report = Report(
         findings=tuple(findings),
         files=files,
         cwd=cwd,
         registry=registry,
         fail_level=settings.fail_level,
-        color=use_color(fmt, args),
+        color=color,
         rules_run=rules_run,
         fingerprints=prints,
         quiet=args.quiet,
@@ -178,6 +190,10 @@ def run_check(args: argparse.Namespace) -> int:
         extra = formatter(extra_format)
         assert extra is not None  # checked by _extra_reports
         _write_report(path, extra(dataclasses.replace(report, color=False)))
+    if stream_to is not None:  # the findings are on the screen: what is left, and the verdict
+        left = [f for f in report.findings if f not in progress.printed]
+        sys.stdout.write(text_format.findings_block(report, left, set()) + text_format.footer(report))
+        return EXIT_FINDINGS if report.failed else EXIT_OK
     text = render(report)
     if args.output:
         _write_report(args.output, text)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from composelint.finding import Finding, Severity
 from composelint.formats import Report
@@ -31,15 +31,21 @@ _TAB = "    "
 
 
 def render(report: Report) -> str:
+    """The whole report: every finding, then the counts and the verdict."""
+    return findings_block(report, report.findings, set()) + footer(report)
+
+
+def findings_block(report: Report, findings: Sequence[Finding], explained: set[str]) -> str:
+    """Findings grouped by file, with code frames; a rule's shared advice is said once, the first
+    time one of ``findings`` needs it unless ``explained`` (updated) already has the rule."""
     out: list[str] = []
-    advice = shared_advice(report.findings)
-    explained: set[str] = set()
+    advice = shared_advice(findings)
     current_file: str | None = None
     # One gutter width per file, so its code frames line up.
     widths: dict[str, int] = {}
-    for finding in report.findings:
+    for finding in findings:
         widths[finding.path] = max(widths.get(finding.path, 1), len(str(finding.line)))
-    for finding in report.findings:
+    for finding in findings:
         if finding.path != current_file:
             current_file = finding.path
             if not report.quiet:
@@ -57,8 +63,17 @@ def render(report: Report) -> str:
             explained.add(finding.rule_id)
             out.append(f"{' ' * width} = help: {help_text}")
         out.append("")
+    if report.quiet and out:
+        out.pop()  # no blank line before a summary that is not printed
+    return "".join(f"{line}\n" for line in out)
+
+
+def footer(report: Report) -> str:
+    """What follows the findings: counts per rule (``--statistics``), the summary and the verdict;
+    nothing with ``--quiet``."""
     if report.quiet:
-        return "\n".join(out[:-1] if out else out) + ("\n" if out else "")
+        return ""
+    out: list[str] = []
     if report.statistics and report.findings:
         out.extend(statistics(report))
         out.append("")
