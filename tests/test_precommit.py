@@ -125,11 +125,9 @@ def test_hook_fails_on_a_bad_compose_file(
     result = pre_commit(project(tmp_path, hook_repo, files), pre_commit_home, monkeypatch, "--all-files")
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"^composelint\.+Failed$", result.stdout, re.MULTILINE), result.stdout
-    assert (
-        "compose.yaml:6:9: CL202 [exposed-database] postgres service db publishes port 5432/tcp"
-        in result.stdout
-    )
-    assert "monitoring.compose.yml:6:9: CL202 [exposed-database]" in result.stdout
+    assert "error CL202 [exposed-database] postgres service db publishes port 5432/tcp" in result.stdout
+    assert "  --> compose.yaml:6:9\n" in result.stdout
+    assert "  --> monitoring.compose.yml:6:9\n" in result.stdout
     assert "compose.yml.bak" not in result.stdout and "mycompose.yml" not in result.stdout
 
 
@@ -157,7 +155,8 @@ def test_a_changed_override_file_is_linted_with_its_base_file(
     repo = project(tmp_path, hook_repo, {"compose.yaml": base, "compose.override.yaml": override})
     result = pre_commit(repo, pre_commit_home, monkeypatch, "composelint", "--files", "compose.override.yaml")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "compose.override.yaml:4:9: CL202 [exposed-database] postgres service db" in result.stdout
+    assert "error CL202 [exposed-database] postgres service db" in result.stdout
+    assert "  --> compose.override.yaml:4:9\n" in result.stdout
 
 
 @pytest.mark.slow
@@ -179,7 +178,8 @@ def test_file_names_that_look_like_options_are_linted_never_obeyed(
     result = pre_commit(repo, pre_commit_home, monkeypatch, "--all-files")
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"^composelint\.+Failed$", result.stdout, re.MULTILINE), result.stdout
-    assert "--write-baseline=x.compose.yaml:6:9: CL202 [exposed-database]" in result.stdout
+    assert "  --> --write-baseline=x.compose.yaml:6:9\n" in result.stdout
+    assert "error CL202 [exposed-database]" in result.stdout
     after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
     assert after == before  # nothing written, nothing overwritten
     assert list(outside.iterdir()) == []
