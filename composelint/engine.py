@@ -202,7 +202,7 @@ def collect_capped(
             more = f"at least {number:,}" if stopped else f"{number:,}"
             message = (
                 f"{more} more findings of {rule.id} [{rule.name}] in this file are not shown "
-                f"(limit max_findings: {cap} per rule and file); the first: {first.message}"
+                f"(limit max-findings: {cap} per rule and file); the first: {first.message}"
             )
             summary = Violation(first.span, message, first.service, first.severity)
             into.append(stamp(rule, summary, settings))

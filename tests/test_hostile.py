@@ -50,10 +50,10 @@ def test_limits_are_named_in_their_findings(
 ) -> None:
     by_name = {case.name: case for case in CASES}
     for name, limit in (
-        ("alias bomb (nested)", "max_nodes"),
-        ("10,000 levels of nesting", "max_depth"),
-        ("50 MB file", "max_file_bytes"),
-        ("extends chain deeper than the limit", "max_include_depth"),
+        ("alias bomb (nested)", "max-nodes"),
+        ("10,000 levels of nesting", "max-depth"),
+        ("50 MB file", "max-file-bytes"),
+        ("extends chain deeper than the limit", "max-include-depth"),
     ):
         case = by_name[name]
         project = tmp_path / limit
@@ -116,7 +116,7 @@ def test_a_flooding_rule_stops_at_the_cap_and_says_how_many_more(
     assert summary[0]["message"].startswith(
         "at least 5,000 more findings of CL201 [network-isolation] in this file"
     )
-    assert "(limit max_findings: 500 per rule and file)" in summary[0]["message"]
+    assert "(limit max-findings: 500 per rule and file)" in summary[0]["message"]
     # The cap is a configured limit like the others.
     (tmp_path / ".composelint.yaml").write_text("limits:\n  max-findings: 10\n")
     _, report = lint(tmp_path, monkeypatch, capsys, "--select", "CL201")

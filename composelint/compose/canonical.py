@@ -489,7 +489,7 @@ def _ports(value: Any, name: str, errors: Errors, budget: _PortBudget) -> Any:
                     errors.append(
                         ComposeError(
                             f"services.{name}.ports: the project's port ranges expand to more than "
-                            f"{budget.limit:,} mappings (limit max_ports); this range and later ones were "
+                            f"{budget.limit:,} mappings (limit max-ports); this range and later ones were "
                             "not checked",
                             item_span,
                             "limit-exceeded",

@@ -130,7 +130,7 @@ class _Files:
         if len(data) > self.limits.max_file_bytes:
             self.errors.append(
                 ComposeError(
-                    f"{self.shown(path)} is larger than {self.limits.max_file_bytes} bytes (limit max_file_bytes)",
+                    f"{self.shown(path)} is larger than {self.limits.max_file_bytes} bytes (limit max-file-bytes)",
                     span,
                     "limit-exceeded",
                 )
@@ -157,7 +157,7 @@ class _Files:
         self._count += 1
         if self._count > self.limits.max_files:
             return (
-                f"project reads more than {self.limits.max_files} files (limit max_files)",
+                f"project reads more than {self.limits.max_files} files (limit max-files)",
                 "limit-exceeded",
             )
         real = self.real_path(path)
@@ -184,7 +184,7 @@ class _Files:
             )
         if info.st_size > self.limits.max_file_bytes:
             return (
-                f"{self.shown(path)} is larger than {self.limits.max_file_bytes} bytes (limit max_file_bytes)",
+                f"{self.shown(path)} is larger than {self.limits.max_file_bytes} bytes (limit max-file-bytes)",
                 "limit-exceeded",
             )
         return None
@@ -356,7 +356,7 @@ class _Loader:
             self.error(
                 ComposeError(
                     f"extends chain of services.{name} is deeper than {self.options.limits.max_include_depth} "
-                    "(limit max_include_depth)",
+                    "(limit max-include-depth)",
                     extends_span,
                     "limit-exceeded",
                 )
@@ -524,7 +524,7 @@ class _Loader:
                 self.error(
                     ComposeError(
                         f"project includes files more than {self.options.limits.max_files} times "
-                        "(limit max_files)",
+                        "(limit max-files)",
                         span,
                         "limit-exceeded",
                     )
@@ -563,7 +563,7 @@ class _Loader:
         if len(included) > self.options.limits.max_include_depth:
             self.error(
                 ComposeError(
-                    f"include depth exceeds {self.options.limits.max_include_depth} (limit max_include_depth)",
+                    f"include depth exceeds {self.options.limits.max_include_depth} (limit max-include-depth)",
                     span,
                     "limit-exceeded",
                 )

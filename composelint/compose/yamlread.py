@@ -493,14 +493,14 @@ class _Builder:
 
     def _too_many_nodes(self, span: Span) -> NoReturn:
         self._fail(
-            f"document has more than {self.max_nodes} nodes after alias expansion (limit max_nodes)",
+            f"document has more than {self.max_nodes} nodes after alias expansion (limit max-nodes)",
             span,
             "limit-exceeded",
         )
 
     def _too_deep(self, span: Span) -> NoReturn:
         self._fail(
-            f"document nests deeper than {self.max_depth} levels (limit max_depth)", span, "limit-exceeded"
+            f"document nests deeper than {self.max_depth} levels (limit max-depth)", span, "limit-exceeded"
         )
 
     def _bad_key(self, key: Any, span: Span) -> NoReturn:
@@ -553,7 +553,7 @@ def parse_file(data: bytes | str, path: str, limits: Limits = DEFAULT_LIMITS) ->
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > limits.max_file_bytes:
         raise ComposeError(
-            f"file is larger than {limits.max_file_bytes} bytes (limit max_file_bytes)",
+            f"file is larger than {limits.max_file_bytes} bytes (limit max-file-bytes)",
             Span.point(path, 1, 1),
             "limit-exceeded",
         )
@@ -585,11 +585,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError, path: str, limits: Limits) -> Compo
     if "maximum nesting depth" in problem:
         # libyaml's own guard; with our default max_depth ours fires first for most inputs.
         if limits.max_depth < _LIBYAML_MAX_DEPTH:
-            message = f"document nests deeper than {limits.max_depth} levels (limit max_depth)"
+            message = f"document nests deeper than {limits.max_depth} levels (limit max-depth)"
         else:
             message = (
                 f"document nests deeper than {_LIBYAML_MAX_DEPTH} levels, the YAML parser's own limit "
-                f"(limit max_depth is {limits.max_depth})"
+                f"(limit max-depth is {limits.max_depth})"
             )
         return ComposeError(message, span, "limit-exceeded")
     context = exc.context_mark
