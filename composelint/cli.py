@@ -160,7 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("path", nargs="?", metavar="PATH")
     _add_project_options(graph)
     graph.add_argument("--format", choices=("mermaid", "dot", "json"), default="mermaid")
-    graph.add_argument("--highlight", metavar="RULE", help="show the paths behind this rule's findings")
+    graph.add_argument(
+        "--highlight",
+        metavar="RULES",
+        help="mark the paths behind the findings of a rule, a family (CL2) or ALL enabled rules",
+    )
 
     commands.add_parser("rules", help="list every rule", description="List every rule.")
     rule = commands.add_parser("rule", help="explain a rule", description="Print a rule's documentation.")

@@ -238,7 +238,8 @@ def test_findings_become_annotations_a_summary_table_sarif_and_a_failed_step(
         f"| error | CL202 `exposed-database` | [shop/compose.yaml:23:9]({link}) | postgres service db"
         in ran.summary
     )
-    severities = [row.split(" | ")[0] for row in ran.summary.splitlines()[6:]]  # rows after the header
+    table = ran.summary.split("|---|---|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    severities = [row.split(" | ")[0] for row in table.splitlines()]  # the rows after the header
     assert severities == sorted(severities, key=["| error", "| warning", "| info"].index)  # worst first
 
 
@@ -346,3 +347,14 @@ def test_the_summary_shows_hostile_paths_and_messages_as_text(
     # The log's annotations carry the file exactly (encoded) and the message without raw escapes.
     annotations = [line for line in ran.stdout["lint"].splitlines() if line.startswith("::error")]
     assert annotations and all("\x1b" not in line for line in annotations)
+
+
+@pytest.mark.slow
+def test_the_summary_draws_the_topology_of_projects_with_findings(
+    installed: tuple[Run, Path], workspace: Path, tmp_path: Path
+) -> None:
+    ran = lint(installed, workspace, tmp_path)
+    assert "#### Topology of shop\n\n```mermaid\nflowchart LR\n" in ran.summary
+    graph = ran.summary.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert "subgraph net_backend" in graph and "style svc_db stroke:#d00" in graph  # findings marked
+    assert "Topology of clean" not in ran.summary  # no findings there: not drawn

@@ -57,7 +57,9 @@ def subgraphs(mermaid: str) -> dict[str, tuple[str, list[str]]]:
 
 def edges(mermaid: str) -> list[str]:
     """Edge lines, in the order Mermaid numbers them for linkStyle."""
-    return [line.strip() for line in mermaid.splitlines() if re.search(r" (---|-->|-\.->|\.->) ", line)]
+    return [
+        line.strip() for line in mermaid.splitlines() if re.search(r" (---|-->|-\.->|\.->|==>|~~~) ", line)
+    ]
 
 
 def test_mermaid_groups_services_by_network_and_draws_ports(
@@ -79,7 +81,11 @@ def test_mermaid_groups_services_by_network_and_draws_ports(
         "svc_app_1 --- net_data_1",
         "svc_app_1 -.-> svc_db_1",  # depends_on
         "svc_app_2 --- net_data_2",
+        'svc_db_1 -- "/var/lib/postgresql/data" --> vol_db_1_data',  # named volumes, drawn
+        'svc_db_2 -- "/data" --> vol_db_2_data',
     ]
+    assert '  vol_db_1_data{{"volume db-1-data (external)"}}' in out.splitlines()
+    assert "host" not in out  # nothing connects to the host: it is not drawn
     assert "style" not in out and "linkStyle" not in out
 
 
@@ -212,3 +218,51 @@ def test_usage_and_project_errors(tmp_path: Path) -> None:
     assert broken.returncode == 1 and "Traceback" not in broken.stderr
     assert "could not be loaded" in broken.stderr
     assert broken.stdout == ""
+
+
+def test_highlighting_one_rule_marks_only_its_own_path(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # examples/leaky: db is reachable from proxy (network-isolation); db's own published port is
+    # exposed-database's finding and is marked only when that rule is highlighted.
+    leaky = ROOT / "examples" / "leaky"
+    out = graph(leaky, "--highlight", "CL201", monkeypatch=monkeypatch, capsys=capsys)
+    red = {edges(out)[int(i)] for i in re.findall(rf"  linkStyle (\d+) {RED}", out)}
+    assert 'world -- "80:80/tcp" --> svc_proxy' in red
+    assert 'world -- "5432:5432/tcp" --> svc_db' not in red
+    out = graph(leaky, "--highlight", "CL202", monkeypatch=monkeypatch, capsys=capsys)
+    red = {edges(out)[int(i)] for i in re.findall(rf"  linkStyle (\d+) {RED}", out)}
+    assert red == {'world -- "5432:5432/tcp" --> svc_db'}
+
+
+def test_bind_mounts_engine_sockets_and_external_volumes_reach_the_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  agent:\n    image: portainer/agent:2.21\n    volumes:\n"
+        "      - /var/run/docker.sock:/var/run/docker.sock\n      - ./config:/config\n      - ./certs:/certs\n"
+        "      - shared:/shared\nvolumes:\n  shared:\n    external: true\n"
+    )
+    out = graph(tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    assert edges(out) == [
+        'svc_agent == "/var/run/docker.sock (engine API)" ==> host',
+        'svc_agent -- "/shared" --> vol_shared',
+        'svc_agent -- "binds 2 host paths" --> host',
+    ]
+    assert '  vol_shared{{"volume shared (external)"}}' in out.splitlines()
+    assert '  host[["host"]]' in out.splitlines() and "world" not in out
+    dot = graph(tmp_path, "--format", "dot", monkeypatch=monkeypatch, capsys=capsys)
+    assert 'svc_agent -> host [label="/var/run/docker.sock (engine API)", penwidth="2"];' in dot
+    assert 'vol_shared [shape="cylinder", label="volume shared (external)"];' in dot
+    assert "world" not in dot
+
+
+def test_a_large_network_is_laid_out_in_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = "".join(f"  s{i}:\n    image: example/s:{i}\n" for i in range(40))
+    (tmp_path / "compose.yaml").write_text("services:\n" + body)
+    out = graph(tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    rows = [line for line in out.splitlines() if " ~~~ " in line]
+    assert len(rows) == 6  # 40 services in rows of 7: a block, not a column of 40
+    assert rows[0] == "  " + " ~~~ ".join(f"svc_s{i}" for i in range(7))

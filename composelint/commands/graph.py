@@ -1,10 +1,13 @@
 """`composelint graph`: draw the project — networks as groups, services inside, ports to the world.
 
 Formats: Mermaid (renders on GitHub), Graphviz dot, and JSON for tools. A service on several networks
-sits in the group of its first one and is linked to the others. Data services are drawn as cylinders,
+sits in the group of its first one and is linked to the others; a group of many services is laid out
+in rows. Data services are drawn as cylinders, named volumes (external or not) as their own nodes,
 internal networks are marked, published ports come from the outside world (or from the host when
-bound to loopback). ``--highlight RULE`` runs that rule and marks what its findings point at: the
-services and networks they name, and the port, attachment or ``network_mode`` entry they sit on.
+bound to loopback), bind mounts and engine sockets go to the host; the outside world and the host
+are drawn only when something connects to them. ``--highlight RULES`` (a rule, a family or ALL)
+runs those rules and marks what their findings point at: the services and networks they name, and
+the port, attachment, mount or ``network_mode`` entry they sit on.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import os
 import re
 import sys
@@ -31,6 +35,7 @@ from composelint.project.dataservices import DataServices
 from composelint.project.graph import ProjectGraph
 from composelint.project.model import PortMapping, Service, build_project
 from composelint.registry import Registry
+from composelint.rules.security.common import engine_socket
 
 
 @dataclass
@@ -38,6 +43,8 @@ class Highlight:
     """What a rule's findings point at."""
 
     services: set[str] = field(default_factory=set)
+    # Where the paths behind reachability findings start ("db is reachable from proxy": proxy).
+    entries: set[str] = field(default_factory=set)
     networks: set[str] = field(default_factory=set)  # Docker network names
     places: set[tuple[str, int, int]] = field(default_factory=set)  # where findings sit
     findings: list[Finding] = field(default_factory=list)
@@ -63,6 +70,8 @@ class Highlight:
         ports = graph.project.services[service].ports
         if service not in self.services or any(self.at(p.span) for p in ports):
             return False
+        if self.entries and service not in self.entries:
+            return False  # the target's own ports are another rule's business (exposed-database)
         if not port.is_loopback:
             return True
         return any(graph.on_host_network(s) for s in self.services)
@@ -125,6 +134,8 @@ def highlight_of(graph: ProjectGraph, findings: list[Finding]) -> Highlight:
         for name in project.services:
             if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", statement):
                 result.services.add(name)
+            if re.search(rf"\breachable from (?:service )?{re.escape(name)}(?![\w-])", statement):
+                result.entries.add(name)
         for key, docker_name in keys.items():
             if re.search(rf"\bnetwork {re.escape(key)}(?![\w.-])", statement):
                 result.networks.add(docker_name)
@@ -185,7 +196,10 @@ _RED = "stroke:#d00,stroke-width:3px"
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace('"', "#quot;")
+    """Text from the files inside a Mermaid label: no quote ends it, no backtick ends the fenced
+    block a Markdown page holds it in, no markup or control character of its own."""
+    entities = {'"': "#quot;", "`": "#96;", "<": "#lt;", ">": "#gt;", "#": "#35;"}
+    return "".join(entities.get(char, char) for char in printable(text))
 
 
 class _MermaidEdges:
@@ -204,24 +218,18 @@ class _MermaidEdges:
 def mermaid(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> str:
     project = graph.project
     ident = _Ids()
-    lines = ["flowchart LR", '  world(("outside world"))', '  host[["host"]]']
     edges = _MermaidEdges()
     placed: set[str] = set()
 
     def node(name: str) -> str:
         service = project.services[name]
-        label = _mermaid_text("<br/>".join(_label_parts(service, data)))
+        label = "<br/>".join(_mermaid_text(part) for part in _label_parts(service, data))
         shape = f'[("{label}")]' if data.is_data_service(service) else f'["{label}"]'
         return ident("svc", name) + shape
 
     all_groups = groups(graph)
     network = {group.docker_name: ident("net", group.keys[0]) for group in all_groups}
-    for group in all_groups:
-        lines.append(f'  subgraph {network[group.docker_name]}["{_mermaid_text(group.title)}"]')
-        lines.extend(f"    {node(member)}" for member in group.members)
-        placed.update(group.members)
-        lines.append("  end")
-    lines.extend(f"  {node(name)}" for name in project.services if name not in placed)
+    volumes: dict[str, str] = {}  # volume key -> node id, in the order services mount them
     for name, service in project.services.items():
         svc = ident("svc", name)
         memberships = graph.memberships(name) if graph.namespace_owner(name) == name else {}
@@ -242,6 +250,38 @@ def mermaid(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> st
             if dependency.kind in ("depends_on", "links") and dependency.service in project.services:
                 target = ident("svc", dependency.service)
                 edges.add(f"  {svc} -.-> {target}", highlight.edge(dependency.span))
+        binds = []
+        for mount in service.mounts:
+            if mount.type == "volume" and mount.source:
+                volume = volumes.setdefault(mount.source, ident("vol", mount.source))
+                edges.add(
+                    f'  {svc} -- "{_mermaid_text(mount.target)}" --> {volume}', highlight.at(mount.span)
+                )
+            elif mount.type == "bind" and mount.source and engine_socket(mount.source):
+                text = _mermaid_text(f"{mount.source} (engine API)")
+                edges.add(f'  {svc} == "{text}" ==> host', highlight.at(mount.span))
+            elif mount.type == "bind":
+                binds.append(mount)
+        if binds:
+            count = f"{len(binds)} host path{'s' if len(binds) != 1 else ''}"
+            edges.add(f'  {svc} -- "binds {count}" --> host', any(highlight.at(m.span) for m in binds))
+    used = " ".join(edges.lines)
+    lines = ["flowchart LR"]
+    # The outside world and the host only where something connects to them.
+    if re.search(r"(^|\s)world\s", used):
+        lines.append('  world(("outside world"))')
+    if re.search(r"\shost(\s|$)", used + " "):
+        lines.append('  host[["host"]]')
+    for group in all_groups:
+        lines.append(f'  subgraph {network[group.docker_name]}["{_mermaid_text(group.title)}"]')
+        lines.extend(f"    {node(member)}" for member in group.members)
+        placed.update(group.members)
+        lines.append("  end")
+    lines.extend(f"  {node(name)}" for name in project.services if name not in placed)
+    for key, volume in volumes.items():
+        declared = project.volumes.get(key)
+        external = " (external)" if declared is not None and declared.external else ""
+        lines.append(f'  {volume}{{{{"{_mermaid_text(f"volume {key}{external}")}"}}}}')
     lines.extend(edges.lines)
     for name in project.services:
         if name in highlight.services:
@@ -250,7 +290,21 @@ def mermaid(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> st
         if group.docker_name in highlight.networks:
             lines.append(f"  style {network[group.docker_name]} {_RED}")
     lines.extend(f"  linkStyle {index} {_RED}" for index in edges.highlighted)
+    # Large groups as a grid, not a column: invisible links chain each row (after the real edges,
+    # so linkStyle numbers stay theirs).
+    for group in all_groups:
+        members = [ident("svc", m) for m in group.members]
+        if len(members) > _ROW:
+            width = math.ceil(math.sqrt(len(members)))
+            for start in range(0, len(members), width):
+                row = members[start : start + width]
+                if len(row) > 1:
+                    lines.append("  " + " ~~~ ".join(row))
     return "\n".join(lines) + "\n"
+
+
+# Groups with more members than this are laid out in rows.
+_ROW = 6
 
 
 # -- Graphviz dot ----------------------------------------------------------------------------------
@@ -271,13 +325,9 @@ def _red(attrs: dict[str, str], on: bool) -> dict[str, str]:
 def dot(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> str:
     project = graph.project
     ident = _Ids()
-    lines = [
-        "digraph compose {",
-        "  rankdir=LR;",
-        f"  world {_dot_attrs({'shape': 'doublecircle', 'label': 'outside world'})};",
-        f"  host {_dot_attrs({'shape': 'box3d', 'label': 'host'})};",
-    ]
+    lines = ["digraph compose {", "  rankdir=LR;"]
     placed: set[str] = set()
+    volumes: list[str] = []
 
     def node(name: str) -> str:
         service = project.services[name]
@@ -324,6 +374,38 @@ def dot(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> str:
             if dependency.kind in ("depends_on", "links") and dependency.service in project.services:
                 attrs = _red({"style": "dashed"}, highlight.edge(dependency.span))
                 lines.append(f"  {svc} -> {ident('svc', dependency.service)} {_dot_attrs(attrs)};")
+        binds = []
+        for mount in service.mounts:
+            if mount.type == "volume" and mount.source:
+                volume = ident("vol", mount.source)
+                if volume not in volumes:
+                    volumes.append(volume)
+                    declared = project.volumes.get(mount.source)
+                    external = " (external)" if declared is not None and declared.external else ""
+                    shape = {"shape": "cylinder", "label": f"volume {mount.source}{external}"}
+                    lines.append(f"  {volume} {_dot_attrs(shape)};")
+                attrs = _red({"label": mount.target}, highlight.at(mount.span))
+                lines.append(f"  {svc} -> {volume} {_dot_attrs(attrs)};")
+            elif mount.type == "bind" and mount.source and engine_socket(mount.source):
+                attrs = _red(
+                    {"label": f"{mount.source} (engine API)", "penwidth": "2"}, highlight.at(mount.span)
+                )
+                lines.append(f"  {svc} -> host {_dot_attrs(attrs)};")
+            elif mount.type == "bind":
+                binds.append(mount)
+        if binds:
+            count = f"binds {len(binds)} host path{'s' if len(binds) != 1 else ''}"
+            attrs = _red({"label": count}, any(highlight.at(m.span) for m in binds))
+            lines.append(f"  {svc} -> host {_dot_attrs(attrs)};")
+    # The outside world and the host only where something connects to them.
+    ends = {
+        "world": {"shape": "doublecircle", "label": "outside world"},
+        "host": {"shape": "box3d", "label": "host"},
+    }
+    edges_text = "\n".join(lines)
+    for name, attrs in reversed(ends.items()):
+        if re.search(rf"(^|\s){name} ->|-> {name} ", edges_text, re.MULTILINE):
+            lines.insert(2, f"  {name} {_dot_attrs(attrs)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -370,10 +452,34 @@ def as_json(graph: ProjectGraph, highlight: Highlight, data: DataServices, cwd: 
                     for port in service.ports
                 ],
                 "reachable_from": graph.who_reaches(name),
+                "mounts": [
+                    {
+                        "type": mount.type,
+                        "source": mount.source,
+                        "target": mount.target,
+                        "engine_socket": mount.type == "bind"
+                        and bool(mount.source and engine_socket(mount.source)),
+                        **where(mount.span),
+                    }
+                    for mount in service.mounts
+                    if mount.type in ("volume", "bind")
+                ],
                 "depends_on": [d.service for d in service.depends_on if d.kind in ("depends_on", "links")],
                 "highlighted": name in highlight.services,
             }
             for name, service in project.services.items()
+        ],
+        "volumes": [
+            {
+                "name": key,
+                "external": volume.external,
+                "mounted_by": [
+                    n
+                    for n, s in project.services.items()
+                    if any(m.type == "volume" and m.source == key for m in s.mounts)
+                ],
+            }
+            for key, volume in project.volumes.items()
         ],
         "findings": [
             {"rule": f.rule_id, "name": f.name, "message": f.message, "service": f.service, **where(f.span)}
@@ -390,8 +496,9 @@ def run_graph(args: argparse.Namespace) -> int:
     cwd = os.getcwd()
     spec = spec_for(args, cwd)
     registry = Registry.default()
-    rule = registry.lookup(args.highlight) if args.highlight else None
-    if args.highlight and rule is None:
+    # One rule, a family or prefix (CL2), or ALL: the enabled rules it names.
+    rules = registry.matching(args.highlight) if args.highlight else []
+    if args.highlight and not rules:
         raise UsageError(f"unknown rule '{args.highlight}' (see `composelint rules`)")
     # The configuration decides what a data service is and who may reach whom, as for `check`.
     settings = config.load_settings(os.path.dirname(spec.files[0]), None, registry)
@@ -403,9 +510,12 @@ def run_graph(args: argparse.Namespace) -> int:
         print("composelint: the project could not be loaded", file=sys.stderr)
         return EXIT_FINDINGS
     findings: list[Finding] = []
-    if rule is not None:
-        only_this = dataclasses.replace(settings, select=(rule.id,), extend_select=(), ignore=())
-        findings = sorted(set(run_rules(loaded, only_this, registry)))
+    if rules:
+        named = tuple(r.id for r in rules)
+        if args.highlight.upper() == "ALL":  # every rule the configuration enables
+            named = tuple(r.id for r in registry.enabled(settings))
+        only_these = dataclasses.replace(settings, select=named, extend_select=(), ignore=())
+        findings = sorted(set(run_rules(loaded, only_these, registry)))
     graph = ProjectGraph(project)
     data = DataServices(settings.data_images, settings.not_data_images, settings.data_services)
     highlight = highlight_of(graph, findings)
