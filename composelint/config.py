@@ -11,7 +11,6 @@ replaces it.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 import re
@@ -31,7 +30,7 @@ from composelint.rule import Rule
 from composelint.settings import Settings
 
 CONFIG_FILES = (".composelint.yaml", ".composelint.yml", ".composelint.toml", "pyproject.toml")
-_LIMIT_KEYS = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(Limits)}
+_LIMIT_KEYS = {name.replace("_", "-"): name for name in Limits._fields}
 
 KeyPath = tuple[str | int, ...]
 _TYPE_NAMES = {bool: "boolean", int: "integer", str: "string", list: "list"}
@@ -435,17 +434,17 @@ def settings_from_file(config: ConfigFile, registry: Registry) -> Settings:
 def _capped(limits: Limits, config: ConfigFile) -> Limits:
     """The configured limits, none above its ceiling; each one lowered is said on stderr."""
     lowered: dict[str, int] = {}
-    for field in dataclasses.fields(Limits):
-        value, ceiling = getattr(limits, field.name), getattr(CEILINGS, field.name)
+    for name in Limits._fields:
+        value, ceiling = getattr(limits, name), getattr(CEILINGS, name)
         if value > ceiling:
-            key = field.name.replace("_", "-")
+            key = name.replace("_", "-")
             line = config.line(("limits", key))
             sys.stderr.write(
                 printable(f"composelint: warning: {config.path}:{line}: limits.{key} {value:,} is above ")
                 + f"the ceiling; {ceiling:,} is used\n"
             )
-            lowered[field.name] = ceiling
-    return dataclasses.replace(limits, **lowered) if lowered else limits
+            lowered[name] = ceiling
+    return limits._replace(**lowered) if lowered else limits
 
 
 def load_settings(start: str, explicit: str | None, registry: Registry) -> Settings:
@@ -476,7 +475,7 @@ def with_command_line(
         }
     if fail_level is not None:
         changes["fail_level"] = fail_level
-    return dataclasses.replace(settings, **changes)
+    return settings._replace(**changes)
 
 
 def describe(settings: Settings, registry: Registry) -> str:
@@ -488,14 +487,14 @@ def describe(settings: Settings, registry: Registry) -> str:
         if isinstance(value, Severity):
             return value.value
         if isinstance(value, Limits):
-            return {f.name.replace("_", "-"): getattr(value, f.name) for f in dataclasses.fields(Limits)}
+            return {name.replace("_", "-"): getattr(value, name) for name in Limits._fields}
         if isinstance(value, Mapping):
             return {str(k): shown(v) for k, v in value.items()}
         if isinstance(value, (tuple, list)):
             return [shown(v) for v in value]
         return value
 
-    names = {f.name: f.name.replace("_", "-") for f in dataclasses.fields(Settings)}
+    names = {name: name.replace("_", "-") for name in Settings._fields}
     names["rule_options"] = "options"
     document: dict[str, Any] = {}
     for field_name, key in names.items():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from composelint import suppress
@@ -31,29 +30,66 @@ INTERNAL_ERROR_KIND = "internal-error"
 USAGE_KIND = "usage"
 
 
-@dataclass(frozen=True)
+# Plain classes, not dataclasses: see compose/limits.py.
 class RunOptions:
-    """How each project is loaded (the Compose-like options of the command line)."""
+    """How each project is loaded (the Compose-like options of the command line). Treat it as
+    immutable; ``_replace`` makes a changed copy."""
 
-    project_name: str | None = None
-    project_directory: str | None = None
-    env_files: tuple[str, ...] | None = None
-    profiles: tuple[str, ...] | None = None
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    cwd: str = field(default_factory=os.getcwd)
-    root: str | None = None
-    # Compute each finding's YAML place (for baselines and fingerprints); off by default, it costs time.
-    locate: bool = False
+    __slots__ = (
+        "cwd",
+        "env_files",
+        "environ",
+        "locate",
+        "profiles",
+        "project_directory",
+        "project_name",
+        "root",
+    )
+
+    def __init__(
+        self,
+        project_name: str | None = None,
+        project_directory: str | None = None,
+        env_files: tuple[str, ...] | None = None,
+        profiles: tuple[str, ...] | None = None,
+        environ: Mapping[str, str] | None = None,
+        cwd: str | None = None,
+        root: str | None = None,
+        # Each finding's YAML place (for baselines and fingerprints); off by default, it costs time.
+        locate: bool = False,
+    ) -> None:
+        self.project_name = project_name
+        self.project_directory = project_directory
+        self.env_files = env_files
+        self.profiles = profiles
+        self.environ: Mapping[str, str] = dict(os.environ) if environ is None else environ
+        self.cwd = os.getcwd() if cwd is None else cwd
+        self.root = root
+        self.locate = locate
+
+    def _replace(self, **changes: Any) -> RunOptions:
+        return RunOptions(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
 
 
-@dataclass
 class ProjectResult:
-    spec: ProjectSpec
-    findings: list[Finding]
-    places: dict[Finding, Place] = field(default_factory=dict)  # when RunOptions.locate
-    directives: suppress.Directives = field(default_factory=suppress.Directives)
-    # Every file the project read (compose files, includes, extends bases, env files).
-    files_read: tuple[str, ...] = ()
+    """What linting one project gave: its findings, where they are, its suppressions."""
+
+    __slots__ = ("directives", "files_read", "findings", "places", "spec")
+
+    def __init__(
+        self,
+        spec: ProjectSpec,
+        findings: list[Finding],
+        places: dict[Finding, Place] | None = None,  # when RunOptions.locate
+        directives: suppress.Directives | None = None,
+        # Every file the project read (compose files, includes, extends bases, env files).
+        files_read: tuple[str, ...] = (),
+    ) -> None:
+        self.spec = spec
+        self.findings = findings
+        self.places: dict[Finding, Place] = places if places is not None else {}
+        self.directives = directives if directives is not None else suppress.Directives()
+        self.files_read = files_read
 
 
 def load(

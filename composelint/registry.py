@@ -20,13 +20,11 @@ def builtin_rules() -> tuple[type[Rule], ...]:
     """Every rule class defined in a module under ``composelint/rules/``, by id: adding a rule is
     adding a module there."""
     import importlib
-    import pkgutil
 
     import composelint.rules as package
 
     found: list[type[Rule]] = []
-    modules = pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
-    for name in sorted(info.name for info in modules):
+    for name in sorted(_modules_under(package.__path__[0], package.__name__)):
         module = importlib.import_module(name)
         found.extend(
             value
@@ -37,6 +35,20 @@ def builtin_rules() -> tuple[type[Rule], ...]:
             and "id" in vars(value)
         )
     return tuple(sorted(found, key=lambda rule: rule.id))
+
+
+def _modules_under(directory: str, package: str) -> list[str]:
+    """Every module of a package directory and of its subpackages (pkgutil.walk_packages imports
+    inspect, 6 ms of every start)."""
+    names: list[str] = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir() and os.path.isfile(os.path.join(entry.path, "__init__.py")):
+                names.append(f"{package}.{entry.name}")
+                names.extend(_modules_under(entry.path, f"{package}.{entry.name}"))
+            elif entry.name.endswith(".py") and entry.name != "__init__.py" and entry.is_file():
+                names.append(f"{package}.{entry.name[:-3]}")
+    return names
 
 
 class PluginFailure(NamedTuple):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
 from composelint.compose.errors import ComposeError
@@ -55,7 +54,6 @@ class Option(NamedTuple):
 T = TypeVar("T")
 
 
-@dataclass
 class Context:
     """Everything a rule may look at for one project. Treat it as read-only.
 
@@ -63,15 +61,28 @@ class Context:
     rule's own before running it.
     """
 
-    project: Project
-    settings: Settings
-    load_errors: tuple[ComposeError, ...] = ()
-    sources: Mapping[str, str] = field(default_factory=dict)
-    # Each YAML file's documents as written (before interpolation and merging), for style rules.
-    documents: Mapping[str, Sequence[YMap | None] | None] = field(default_factory=dict)
-    options: Mapping[str, Any] = field(default_factory=dict)
-    # What the rules of one project share (its graph, its source files), built on first use.
-    cache: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("cache", "documents", "load_errors", "options", "project", "settings", "sources")
+
+    def __init__(
+        self,
+        project: Project,
+        settings: Settings,
+        load_errors: tuple[ComposeError, ...] = (),
+        sources: Mapping[str, str] | None = None,
+        # Each YAML file's documents as written (before interpolation and merging), for style rules.
+        documents: Mapping[str, Sequence[YMap | None] | None] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.project = project
+        self.settings = settings
+        self.load_errors = load_errors
+        self.sources: Mapping[str, str] = sources if sources is not None else {}
+        self.documents: Mapping[str, Sequence[YMap | None] | None] = (
+            documents if documents is not None else {}
+        )
+        self.options: Mapping[str, Any] = options if options is not None else {}
+        # What the rules of one project share (its graph, its source files), built on first use.
+        self.cache: dict[str, Any] = {}
 
     def shared(self, key: str, build: Callable[[], T]) -> T:
         """``build()``, made once per project under ``key`` and shared by all its rules."""

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from composelint.compose.limits import DEFAULT_LIMITS, Limits
 from composelint.finding import Severity
 
 DEFAULT_PRODUCTION_PROFILES = ("prod", "production")
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
+    """A named tuple (immutable; ``_replace`` makes a changed copy), not a dataclass: see limits.py."""
+
     # Rule selection: ids ("CL202"), id prefixes ("CL4") or names ("exposed-database").
     select: tuple[str, ...] | None = None  # None: the rules enabled by default
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)  # rule id -> severity
-    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # rule id -> options
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> rules
+    severity: Mapping[str, Severity] = _EMPTY  # rule id -> severity
+    rule_options: Mapping[str, Mapping[str, Any]] = _EMPTY  # rule id -> options
+    per_file_ignores: Mapping[str, tuple[str, ...]] = _EMPTY  # glob -> rules
     exclude: tuple[str, ...] = ()
     fail_level: Severity = Severity.WARNING
     production_profiles: tuple[str, ...] = DEFAULT_PRODUCTION_PROFILES
@@ -30,7 +32,7 @@ class Settings:
     data_services: tuple[str, ...] = ()  # service names marked as data services
     critical_volumes: tuple[str, ...] = ()
     # Who may reach a service: {"db-1": ["app-1"]}.
-    isolation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    isolation: Mapping[str, tuple[str, ...]] = _EMPTY
     limits: Limits = DEFAULT_LIMITS
     # Where the settings came from (for `composelint config --show-settings`).
     source: str | None = None

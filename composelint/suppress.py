@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import yaml
@@ -80,20 +79,46 @@ def _comments_between(
         yield Comment(line + 1, hash_at - line_start + 1, body, own_line, end[0] + 1)
 
 
-@dataclass
+# Plain classes, not dataclasses: see compose/limits.py.
 class Suppression:
     """One directive: which rules, which lines, and whether it suppressed anything."""
 
-    span: Span
-    verb: str  # disable, disable-file (enable directives only close blocks)
-    selectors: tuple[str, ...]  # as written; empty: every rule
-    rule_ids: frozenset[str] | None  # None: every rule
-    unknown: tuple[str, ...]  # selectors that name no rule
-    reason: str | None
-    target_line: int  # the line it covers (block and file directives: first line)
-    last_line: int  # blocks: the line of their enable
-    block: bool = False
-    used: bool = False
+    __slots__ = (
+        "block",
+        "last_line",
+        "reason",
+        "rule_ids",
+        "selectors",
+        "span",
+        "target_line",
+        "unknown",
+        "used",
+        "verb",
+    )
+
+    def __init__(
+        self,
+        span: Span,
+        verb: str,  # disable, disable-file (enable directives only close blocks)
+        selectors: tuple[str, ...],  # as written; empty: every rule
+        rule_ids: frozenset[str] | None,  # None: every rule
+        unknown: tuple[str, ...],  # selectors that name no rule
+        reason: str | None,
+        target_line: int,  # the line it covers (block and file directives: first line)
+        last_line: int,  # blocks: the line of their enable
+        block: bool = False,
+        used: bool = False,
+    ) -> None:
+        self.span = span
+        self.verb = verb
+        self.selectors = selectors
+        self.rule_ids = rule_ids
+        self.unknown = unknown
+        self.reason = reason
+        self.target_line = target_line
+        self.last_line = last_line
+        self.block = block
+        self.used = used
 
     def covers(self, finding: Finding, key_line: int) -> bool:
         if self.rule_ids is not None and finding.rule_id not in self.rule_ids:
@@ -105,12 +130,17 @@ class Suppression:
         return self.target_line in (finding.line, key_line)
 
 
-@dataclass
 class Directives:
     """The directives of one file, or of every YAML file of a project."""
 
-    suppressions: list[Suppression] = field(default_factory=list)
-    malformed: list[Span] = field(default_factory=list)  # "composelint:" comments that say nothing valid
+    __slots__ = ("malformed", "suppressions")
+
+    def __init__(
+        self, suppressions: list[Suppression] | None = None, malformed: list[Span] | None = None
+    ) -> None:
+        self.suppressions: list[Suppression] = suppressions if suppressions is not None else []
+        # "composelint:" comments that say nothing valid
+        self.malformed: list[Span] = malformed if malformed is not None else []
 
 
 def directives(path: str, text: str, registry: Registry) -> Directives:

@@ -189,7 +189,7 @@ def test_isolation_policy(
 def test_limits(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / ".composelint.toml").write_text("[limits]\nmax-file-bytes = 20\n")
     found = findings(repo, "app", monkeypatch=monkeypatch, capsys=capsys)[1]
-    assert rules_of(found) == {"CL117"} and "max_file_bytes" in str(found[0]["message"])
+    assert rules_of(found) == {"CL117"} and "max-file-bytes" in str(found[0]["message"])
 
 
 @pytest.mark.parametrize(

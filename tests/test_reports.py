@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -97,7 +96,7 @@ def test_text_summary_counts_each_severity_and_the_verdict_comes_last() -> None:
 def test_text_code_frame_underlines_the_value(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text('services:\n  db:\n\timage: x\n    ports: ["5432:5432"]\n')
     found = finding(str(tmp_path / "compose.yaml"), 4, 13)._replace(end_line=4, end_column=24)
-    out = text.render(replace(report(found), cwd=str(tmp_path)))
+    out = text.render(report(found)._replace(cwd=str(tmp_path)))
     assert out.splitlines()[3:6] == [
         "  |",
         '4 |     ports: ["5432:5432"]',
@@ -148,10 +147,10 @@ def test_text_colours_severity_when_asked() -> None:
 
 def test_quiet_prints_the_findings_only_and_statistics_count_them() -> None:
     findings = (finding(f"{CWD}/c.yaml", 1, 1), finding(f"{CWD}/c.yaml", 2, 1, rule_id="CL112"))
-    quiet = text.render(replace(report(*findings), quiet=True))
+    quiet = text.render(report(*findings)._replace(quiet=True))
     assert "Found" not in quiet and "Failed" not in quiet and "CL112" in quiet
-    assert text.render(replace(report(), quiet=True)) == ""
-    counted = text.render(replace(report(*findings, findings[0]._replace(line=3)), statistics=True))
+    assert text.render(report()._replace(quiet=True)) == ""
+    counted = text.render(report(*findings, findings[0]._replace(line=3))._replace(statistics=True))
     assert (
         "Findings per rule:\n  2  CL104 [undefined-reference] error\n  1  CL112 [duplicate-container-name] error"
         in counted

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 
@@ -138,9 +137,7 @@ def run_check(args: argparse.Namespace) -> int:
     )
     progress = Progress(len(specs), stream_to)
     try:
-        results = lint(
-            specs, settings, dataclasses.replace(run_options(args, cwd), locate=locate), jobs, progress
-        )
+        results = lint(specs, settings, run_options(args, cwd)._replace(locate=locate), jobs, progress)
     finally:
         progress.clear()
     findings = unique_findings(results)
@@ -189,7 +186,7 @@ def run_check(args: argparse.Namespace) -> int:
     for path, extra_format in extra_reports.items():
         extra = formatter(extra_format)
         assert extra is not None  # checked by _extra_reports
-        _write_report(path, extra(dataclasses.replace(report, color=False)))
+        _write_report(path, extra(report._replace(color=False)))
     if stream_to is not None:  # the findings are on the screen: what is left, and the verdict
         left = [f for f in report.findings if f not in progress.printed]
         sys.stdout.write(text_format.findings_block(report, left, set()) + text_format.footer(report))

@@ -13,7 +13,6 @@ the port, attachment, mount or ``network_mode`` entry they sit on.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 import os
@@ -514,7 +513,7 @@ def run_graph(args: argparse.Namespace) -> int:
         named = tuple(r.id for r in rules)
         if args.highlight.upper() == "ALL":  # every rule the configuration enables
             named = tuple(r.id for r in registry.enabled(settings))
-        only_these = dataclasses.replace(settings, select=named, extend_select=(), ignore=())
+        only_these = settings._replace(select=named, extend_select=(), ignore=())
         findings = sorted(set(run_rules(loaded, only_these, registry)))
     graph = ProjectGraph(project)
     data = DataServices(settings.data_images, settings.not_data_images, settings.data_services)

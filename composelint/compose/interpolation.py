@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeAlias
 
 from composelint.compose.errors import ComposeError
@@ -114,15 +113,17 @@ class Substitution(NamedTuple):
     """Variables that were unset with no default applied and became "" (Compose warns about these)."""
 
 
-@dataclass(slots=True)
 class _Run:
     """State of one ``substitute`` call: the lookup and what it was asked."""
 
-    lookup: Lookup
-    eager: bool
-    variables: dict[str, None] = field(default_factory=dict)  # dicts are ordered sets
-    unset: dict[str, None] = field(default_factory=dict)
-    nesting: int = 0
+    __slots__ = ("eager", "lookup", "nesting", "unset", "variables")
+
+    def __init__(self, lookup: Lookup, eager: bool) -> None:
+        self.lookup = lookup
+        self.eager = eager
+        self.variables: dict[str, None] = {}  # dicts are ordered sets
+        self.unset: dict[str, None] = {}
+        self.nesting = 0
 
     def get(self, name: str) -> str | None:
         self.variables.setdefault(name, None)

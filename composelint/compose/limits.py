@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+# A named tuple, not a dataclass: importing dataclasses (and inspect) and building the classes cost
+# 20 ms, a sixth of linting one file.
+class Limits(NamedTuple):
     # Bytes of one compose or env file; larger files are not read.
     max_file_bytes: int = 8 * 1024 * 1024
     # Nodes of one YAML document after alias expansion (anchors count each time they are used).

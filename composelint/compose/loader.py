@@ -19,7 +19,6 @@ import os
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from composelint.compose import canonical, schema
@@ -42,35 +41,88 @@ from composelint.compose.yamlread import ParsedFile, parse_file
 _VALID_PROJECT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
-@dataclass(frozen=True)
+# Plain classes, not dataclasses: see limits.py.
 class LoadOptions:
-    files: tuple[str, ...]
-    project_directory: str | None = None
-    project_name: str | None = None
-    env_files: tuple[str, ...] | None = None
-    # None: every service, whatever its profiles (the linter's default); otherwise Compose's selection.
-    profiles: tuple[str, ...] | None = None
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    cwd: str = field(default_factory=os.getcwd)
-    limits: Limits = DEFAULT_LIMITS
-    # Directory no file outside of may be read (include, extends, env_file); None: no restriction.
-    root: str | None = None
+    """What to load and how, as `docker compose` options say it."""
+
+    __slots__ = (
+        "cwd",
+        "env_files",
+        "environ",
+        "files",
+        "limits",
+        "profiles",
+        "project_directory",
+        "project_name",
+        "root",
+    )
+
+    def __init__(
+        self,
+        files: tuple[str, ...],
+        project_directory: str | None = None,
+        project_name: str | None = None,
+        env_files: tuple[str, ...] | None = None,
+        # None: every service, whatever its profiles (the linter's default); else Compose's selection.
+        profiles: tuple[str, ...] | None = None,
+        environ: Mapping[str, str] | None = None,
+        cwd: str | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        # Directory no file outside of may be read (include, extends, env_file); None: no restriction.
+        root: str | None = None,
+    ) -> None:
+        self.files = files
+        self.project_directory = project_directory
+        self.project_name = project_name
+        self.env_files = env_files
+        self.profiles = profiles
+        self.environ: Mapping[str, str] = dict(os.environ) if environ is None else environ
+        self.cwd = os.getcwd() if cwd is None else cwd
+        self.limits = limits
+        self.root = root
 
 
-@dataclass
 class LoadedProject:
-    name: str
-    working_dir: str
-    config_files: tuple[str, ...]
-    model: YMap | None
-    environment: dict[str, str]
-    errors: list[ComposeError]
-    # Text of every file read (compose files, includes, extends bases, env files), by absolute path.
-    sources: dict[str, str]
-    active_profiles: tuple[str, ...] | None
-    disabled_services: tuple[str, ...] = ()
-    # The documents of every YAML file read, as written (for YAML paths of findings, style rules).
-    documents: dict[str, list[YMap | None] | None] = field(default_factory=dict)
+    """A project as read: its merged model (None if it could not be read) and every load error."""
+
+    __slots__ = (
+        "active_profiles",
+        "config_files",
+        "disabled_services",
+        "documents",
+        "environment",
+        "errors",
+        "model",
+        "name",
+        "sources",
+        "working_dir",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        working_dir: str,
+        config_files: tuple[str, ...],
+        model: YMap | None,
+        environment: dict[str, str],
+        errors: list[ComposeError],
+        # Text of every file read (compose files, includes, extends bases, env files), by path.
+        sources: dict[str, str],
+        active_profiles: tuple[str, ...] | None,
+        disabled_services: tuple[str, ...] = (),
+        # The documents of every YAML file read, as written (for YAML paths of findings, style rules).
+        documents: dict[str, list[YMap | None] | None] | None = None,
+    ) -> None:
+        self.name = name
+        self.working_dir = working_dir
+        self.config_files = config_files
+        self.model = model
+        self.environment = environment
+        self.errors = errors
+        self.sources = sources
+        self.active_profiles = active_profiles
+        self.disabled_services = disabled_services
+        self.documents: dict[str, list[YMap | None] | None] = documents if documents is not None else {}
 
 
 def normalize_project_name(name: str) -> str:

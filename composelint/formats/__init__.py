@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from typing import Any
 
 from composelint import __version__
 from composelint.finding import Finding, Severity
@@ -13,22 +13,57 @@ from composelint.registry import Registry
 from composelint.rule import Rule
 
 
-@dataclass(frozen=True)
 class Report:
-    findings: tuple[Finding, ...]
-    files: tuple[str, ...]  # every file that was linted (absolute)
-    cwd: str
-    registry: Registry
-    fail_level: Severity
-    color: bool = False
-    version: str = __version__
-    # The rules that ran (JUnit shows their passing checks too).
-    rules_run: tuple[type[Rule], ...] = ()
-    # Stable identity of each finding (SARIF partialFingerprints, GitLab); see fingerprint.py.
-    fingerprints: Mapping[Finding, str] = field(default_factory=dict)
-    quiet: bool = False  # the findings only: no summary, no verdict
-    statistics: bool = False  # counts per rule after the findings
-    _sources: dict[str, list[str] | None] = field(default_factory=dict, compare=False, repr=False)
+    """What a report renders: the findings and what they are read against. Treat it as immutable;
+    ``_replace`` makes a changed copy. (A plain class: dataclasses cost 20 ms of start-up.)"""
+
+    __slots__ = (
+        "_sources",
+        "color",
+        "cwd",
+        "fail_level",
+        "files",
+        "findings",
+        "fingerprints",
+        "quiet",
+        "registry",
+        "rules_run",
+        "statistics",
+        "version",
+    )
+
+    def __init__(
+        self,
+        findings: tuple[Finding, ...],
+        files: tuple[str, ...],  # every file that was linted (absolute)
+        cwd: str,
+        registry: Registry,
+        fail_level: Severity,
+        color: bool = False,
+        version: str = __version__,
+        # The rules that ran (JUnit shows their passing checks too).
+        rules_run: tuple[type[Rule], ...] = (),
+        # Stable identity of each finding (SARIF partialFingerprints, GitLab); see fingerprint.py.
+        fingerprints: Mapping[Finding, str] | None = None,
+        quiet: bool = False,  # the findings only: no summary, no verdict
+        statistics: bool = False,  # counts per rule after the findings
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.cwd = cwd
+        self.registry = registry
+        self.fail_level = fail_level
+        self.color = color
+        self.version = version
+        self.rules_run = rules_run
+        self.fingerprints: Mapping[Finding, str] = fingerprints if fingerprints is not None else {}
+        self.quiet = quiet
+        self.statistics = statistics
+        self._sources: dict[str, list[str] | None] = {}
+
+    def _replace(self, **changes: Any) -> Report:
+        fields = {name: getattr(self, name) for name in self.__slots__ if name != "_sources"}
+        return Report(**{**fields, **changes})
 
     def source_lines(self, path: str) -> list[str] | None:
         """The lines of a linted file, read again for code frames (None if it cannot be read)."""

@@ -1,4 +1,4 @@
-"""The normalized project model rules read: frozen dataclasses, each element with its span.
+"""The normalized project model rules read: named tuples, each element with its span.
 
 Built from the loader's canonical tree. The builder is defensive: an entry of the wrong type (already
 reported by the schema) is skipped, never trusted, so rules can rely on the types declared here.

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from composelint.compose.sourcetokens import SourceFile
 from composelint.compose.span import Span
@@ -68,9 +67,8 @@ def sort_key(name: str) -> SortKey:
     return primary, tuple(ch.isupper() for ch in name)
 
 
-@dataclass(frozen=True, order=True)
-class Rank:
-    index: int
+class Rank(NamedTuple):
+    position: int
     name: str  # for keys outside the order, when they must come last in alphabetical order
 
 
