@@ -643,3 +643,23 @@ def test_a_baseline_run_says_how_many_findings_it_hid(
     capsys.readouterr()
     main(["check", "--baseline", "known.json"])
     assert capsys.readouterr().err.startswith("composelint: the baseline known.json hid ")
+
+
+def test_checking_a_file_without_a_data_service_imports_no_graph_library(tmp_path: Path) -> None:
+    # What keeps a pre-commit run on such a file fast: no project graph, so no networkx; and none
+    # of the modules that cost start-up time without being needed to lint.
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n'
+    )
+    code = (
+        "import sys, contextlib, io\n"
+        "from composelint.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['check', 'compose.yaml'])\n"
+        "heavy = ('networkx', 'dataclasses', 'inspect', 'importlib.metadata', 'multiprocessing', 'jsonschema')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert result.stdout.strip() == "[]"
