@@ -374,6 +374,9 @@ def lint(
         from composelint import parallel  # multiprocessing is only imported for parallel runs
 
         if parallel.can_fork():  # the children inherit lint_one and all it uses
+            # Imported once here rather than in every process: most large runs build some graph.
+            import composelint.project.graph  # noqa: F401
+
             # Chunks small enough that processes finish together, large enough to pass few messages.
             return parallel.map_forked(
                 lint_one, specs, jobs, chunk=max(1, min(32, len(specs) // (jobs * 16))), progress=done
