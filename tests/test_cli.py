@@ -663,3 +663,20 @@ def test_checking_a_file_without_a_data_service_imports_no_graph_library(tmp_pat
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_an_excluded_file_named_with_others_says_it_is_not_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "compose.yaml").write_text("services:\n  a:\n    image: x:1\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  b:\n    image: y:1\n")
+    (tmp_path / ".composelint.yaml").write_text("exclude: ['vendor/**']\n")
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--format", "json", "compose.yaml", "vendor/compose.yaml"])
+    out, err = capsys.readouterr()
+    assert (
+        err == "composelint: vendor/compose.yaml is excluded by the configuration's `exclude`; not checked\n"
+    )
+    assert json.loads(out)["summary"]["files"] == 1

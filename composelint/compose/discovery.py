@@ -95,7 +95,8 @@ def project_for_file(path: str) -> ProjectSpec:
     return ProjectSpec((path,))
 
 
-def _excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
+def is_excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
+    """Whether the configuration's `exclude` globs (relative to ``root``) take ``path`` out."""
     if not patterns:
         return False
     relative = os.path.relpath(path, root)
@@ -133,16 +134,16 @@ def find_projects(paths: Sequence[str], cwd: str, exclude: Sequence[str] = ()) -
                 dirnames[:] = sorted(
                     d
                     for d in dirnames
-                    if d not in SKIPPED_DIRS and not _excluded(os.path.join(directory, d), cwd, exclude)
+                    if d not in SKIPPED_DIRS and not is_excluded(os.path.join(directory, d), cwd, exclude)
                 )
-                names = [n for n in filenames if not _excluded(os.path.join(directory, n), cwd, exclude)]
+                names = [n for n in filenames if not is_excluded(os.path.join(directory, n), cwd, exclude)]
                 other_yaml += sum(
                     1 for n in names if n.lower().endswith((".yaml", ".yml")) and not is_compose_file(n)
                 )
                 for project in _projects_in_directory(directory, names):
                     found.setdefault(project.files, project)
         elif os.path.exists(path) or os.path.islink(path):
-            if _excluded(path, cwd, exclude):
+            if is_excluded(path, cwd, exclude):
                 excluded.append(raw)
                 continue
             project = project_for_file(path)
