@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from composelint import __version__
-from composelint.atomic import write_atomically
+from composelint.compose.atomic import write_atomically
 from composelint.compose.errors import UsageError
 from composelint.finding import Finding
 from composelint.fingerprint import Place, fingerprints, relative_posix

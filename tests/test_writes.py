@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from composelint import atomic
 from composelint.cli import main
+from composelint.compose import atomic
 
 DB = 'services:\n  db:\n    image: postgres:16\n    ports: ["5432:5432"]\n'
 

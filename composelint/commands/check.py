@@ -7,11 +7,11 @@ import os
 import sys
 
 from composelint import config
-from composelint.atomic import write_atomically
 from composelint.commands.arguments import split_commas
 from composelint.commands.plugins import warn_about_broken_plugins
 from composelint.commands.progress import Progress, interactive
-from composelint.compose.discovery import ProjectSpec, default_project, find_projects, is_excluded
+from composelint.compose.atomic import write_atomically
+from composelint.compose.discovery import ProjectSpec, default_project, find_projects
 from composelint.compose.errors import UsageError
 from composelint.engine import RunOptions, all_places, lint, unique_findings, unused_suppressions
 from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
@@ -80,14 +80,11 @@ def project_specs(args: argparse.Namespace, cwd: str, settings: Settings) -> lis
                 raise UsageError(f"{path}: no such file")
         return [ProjectSpec(files)]
     if args.paths:
-        specs = find_projects(args.paths, cwd, settings.exclude)
-        for raw in args.paths:  # a file named on purpose and left out says so
-            path = os.path.join(cwd, raw)
-            if not os.path.isdir(path) and is_excluded(os.path.abspath(path), cwd, settings.exclude):
-                sys.stderr.write(
-                    printable(f"composelint: {raw} is excluded by the configuration's `exclude`; not checked")
-                    + "\n"
-                )
+        excluded: list[str] = []
+        specs = find_projects(args.paths, cwd, settings.exclude, excluded)
+        for raw in excluded:  # a file named on purpose and left out says so
+            note = f"composelint: {raw} is excluded by the configuration's `exclude`; not checked"
+            sys.stderr.write(printable(note) + "\n")
         return specs
     return [default_project(cwd, os.environ)]
 

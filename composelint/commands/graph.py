@@ -32,7 +32,7 @@ from composelint.finding import Finding
 from composelint.printable import printable
 from composelint.project.dataservices import DataServices
 from composelint.project.graph import ProjectGraph
-from composelint.project.model import PortMapping, Service, build_project
+from composelint.project.model import Mount, PortMapping, Project, Service, build_project
 from composelint.registry import Registry
 from composelint.rules.security.common import engine_socket
 
@@ -185,6 +185,44 @@ def _label_parts(service: Service, data: DataServices) -> list[str]:
     return parts
 
 
+class _Drawn(NamedTuple):
+    """A service's mounts as the drawings show them."""
+
+    # In file order: ("volume", mount) for a named volume, its own node; ("socket", mount) for a
+    # container engine's API bound from the host.
+    edges: list[tuple[str, Mount]]
+    binds: list[Mount]  # other host paths, counted on one edge to the host
+
+
+def _mounts(service: Service) -> _Drawn:
+    drawn = _Drawn([], [])
+    for mount in service.mounts:
+        if mount.type == "volume" and mount.source:
+            drawn.edges.append(("volume", mount))
+        elif _is_engine_socket(mount):
+            drawn.edges.append(("socket", mount))
+        elif mount.type == "bind":
+            drawn.binds.append(mount)
+    return drawn
+
+
+def _is_engine_socket(mount: Mount) -> bool:
+    return mount.type == "bind" and bool(mount.source and engine_socket(mount.source))
+
+
+def _volume_label(project: Project, key: str) -> str:
+    declared = project.volumes.get(key)
+    return f"volume {key}" + (" (external)" if declared is not None and declared.external else "")
+
+
+def _socket_label(mount: Mount) -> str:
+    return f"{mount.source} (engine API)"
+
+
+def _binds_label(binds: list[Mount]) -> str:
+    return f"binds {len(binds)} host path{'s' if len(binds) != 1 else ''}"
+
+
 def _source(port: PortMapping) -> str:
     return "host" if port.is_loopback else "world"
 
@@ -249,21 +287,17 @@ def mermaid(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> st
             if dependency.kind in ("depends_on", "links") and dependency.service in project.services:
                 target = ident("svc", dependency.service)
                 edges.add(f"  {svc} -.-> {target}", highlight.edge(dependency.span))
-        binds = []
-        for mount in service.mounts:
-            if mount.type == "volume" and mount.source:
-                volume = volumes.setdefault(mount.source, ident("vol", mount.source))
-                edges.add(
-                    f'  {svc} -- "{_mermaid_text(mount.target)}" --> {volume}', highlight.at(mount.span)
-                )
-            elif mount.type == "bind" and mount.source and engine_socket(mount.source):
-                text = _mermaid_text(f"{mount.source} (engine API)")
+        mounts = _mounts(service)
+        for kind, mount in mounts.edges:
+            if kind == "socket":
+                text = _mermaid_text(_socket_label(mount))
                 edges.add(f'  {svc} == "{text}" ==> host', highlight.at(mount.span))
-            elif mount.type == "bind":
-                binds.append(mount)
-        if binds:
-            count = f"{len(binds)} host path{'s' if len(binds) != 1 else ''}"
-            edges.add(f'  {svc} -- "binds {count}" --> host', any(highlight.at(m.span) for m in binds))
+                continue
+            volume = volumes.setdefault(str(mount.source), ident("vol", str(mount.source)))
+            edges.add(f'  {svc} -- "{_mermaid_text(mount.target)}" --> {volume}', highlight.at(mount.span))
+        if mounts.binds:
+            on_path = any(highlight.at(m.span) for m in mounts.binds)
+            edges.add(f'  {svc} -- "{_binds_label(mounts.binds)}" --> host', on_path)
     used = " ".join(edges.lines)
     lines = ["flowchart LR"]
     # The outside world and the host only where something connects to them.
@@ -278,9 +312,7 @@ def mermaid(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> st
         lines.append("  end")
     lines.extend(f"  {node(name)}" for name in project.services if name not in placed)
     for key, volume in volumes.items():
-        declared = project.volumes.get(key)
-        external = " (external)" if declared is not None and declared.external else ""
-        lines.append(f'  {volume}{{{{"{_mermaid_text(f"volume {key}{external}")}"}}}}')
+        lines.append(f'  {volume}{{{{"{_mermaid_text(_volume_label(project, key))}"}}}}')
     lines.extend(edges.lines)
     for name in project.services:
         if name in highlight.services:
@@ -373,29 +405,24 @@ def dot(graph: ProjectGraph, highlight: Highlight, data: DataServices) -> str:
             if dependency.kind in ("depends_on", "links") and dependency.service in project.services:
                 attrs = _red({"style": "dashed"}, highlight.edge(dependency.span))
                 lines.append(f"  {svc} -> {ident('svc', dependency.service)} {_dot_attrs(attrs)};")
-        binds = []
-        for mount in service.mounts:
-            if mount.type == "volume" and mount.source:
-                volume = ident("vol", mount.source)
-                if volume not in volumes:
-                    volumes.append(volume)
-                    declared = project.volumes.get(mount.source)
-                    external = " (external)" if declared is not None and declared.external else ""
-                    shape = {"shape": "cylinder", "label": f"volume {mount.source}{external}"}
-                    lines.append(f"  {volume} {_dot_attrs(shape)};")
-                attrs = _red({"label": mount.target}, highlight.at(mount.span))
-                lines.append(f"  {svc} -> {volume} {_dot_attrs(attrs)};")
-            elif mount.type == "bind" and mount.source and engine_socket(mount.source):
-                attrs = _red(
-                    {"label": f"{mount.source} (engine API)", "penwidth": "2"}, highlight.at(mount.span)
-                )
+        mounts = _mounts(service)
+        for kind, mount in mounts.edges:
+            if kind == "socket":
+                attrs = _red({"label": _socket_label(mount), "penwidth": "2"}, highlight.at(mount.span))
                 lines.append(f"  {svc} -> host {_dot_attrs(attrs)};")
-            elif mount.type == "bind":
-                binds.append(mount)
-        if binds:
-            count = f"binds {len(binds)} host path{'s' if len(binds) != 1 else ''}"
-            attrs = _red({"label": count}, any(highlight.at(m.span) for m in binds))
-            lines.append(f"  {svc} -> host {_dot_attrs(attrs)};")
+                continue
+            volume = ident("vol", str(mount.source))
+            if volume not in volumes:
+                volumes.append(volume)
+                shape = {"shape": "cylinder", "label": _volume_label(project, str(mount.source))}
+                lines.append(f"  {volume} {_dot_attrs(shape)};")
+            attrs = _red({"label": mount.target}, highlight.at(mount.span))
+            lines.append(f"  {svc} -> {volume} {_dot_attrs(attrs)};")
+        if mounts.binds:
+            on_path = any(highlight.at(m.span) for m in mounts.binds)
+            lines.append(
+                f"  {svc} -> host {_dot_attrs(_red({'label': _binds_label(mounts.binds)}, on_path))};"
+            )
     # The outside world and the host only where something connects to them.
     ends = {
         "world": {"shape": "doublecircle", "label": "outside world"},
@@ -456,8 +483,7 @@ def as_json(graph: ProjectGraph, highlight: Highlight, data: DataServices, cwd: 
                         "type": mount.type,
                         "source": mount.source,
                         "target": mount.target,
-                        "engine_socket": mount.type == "bind"
-                        and bool(mount.source and engine_socket(mount.source)),
+                        "engine_socket": _is_engine_socket(mount),
                         **where(mount.span),
                     }
                     for mount in service.mounts

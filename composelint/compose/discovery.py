@@ -95,7 +95,7 @@ def project_for_file(path: str) -> ProjectSpec:
     return ProjectSpec((path,))
 
 
-def is_excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
+def _excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
     """Whether the configuration's `exclude` globs (relative to ``root``) take ``path`` out."""
     if not patterns:
         return False
@@ -112,15 +112,18 @@ LOOKED_FOR = (
 )
 
 
-def find_projects(paths: Sequence[str], cwd: str, exclude: Sequence[str] = ()) -> list[ProjectSpec]:
+def find_projects(
+    paths: Sequence[str], cwd: str, exclude: Sequence[str] = (), excluded: list[str] | None = None
+) -> list[ProjectSpec]:
     """Projects for the PATH arguments of ``composelint check``: files, or directories searched.
 
     A run that would check no file is a usage error that says why: nothing by a compose file's
     name in the directories (and how many other YAML files there were), the named files excluded
-    by the configuration, or directories that could not be read.
+    by the configuration, or directories that could not be read. Files named but excluded are
+    appended to ``excluded``.
     """
     found: dict[tuple[str, ...], ProjectSpec] = {}
-    excluded: list[str] = []
+    excluded = excluded if excluded is not None else []
     unreadable: list[str] = []
     other_yaml = 0
     for raw in paths:
@@ -134,16 +137,16 @@ def find_projects(paths: Sequence[str], cwd: str, exclude: Sequence[str] = ()) -
                 dirnames[:] = sorted(
                     d
                     for d in dirnames
-                    if d not in SKIPPED_DIRS and not is_excluded(os.path.join(directory, d), cwd, exclude)
+                    if d not in SKIPPED_DIRS and not _excluded(os.path.join(directory, d), cwd, exclude)
                 )
-                names = [n for n in filenames if not is_excluded(os.path.join(directory, n), cwd, exclude)]
+                names = [n for n in filenames if not _excluded(os.path.join(directory, n), cwd, exclude)]
                 other_yaml += sum(
                     1 for n in names if n.lower().endswith((".yaml", ".yml")) and not is_compose_file(n)
                 )
                 for project in _projects_in_directory(directory, names):
                     found.setdefault(project.files, project)
         elif os.path.exists(path) or os.path.islink(path):
-            if is_excluded(path, cwd, exclude):
+            if _excluded(path, cwd, exclude):
                 excluded.append(raw)
                 continue
             project = project_for_file(path)

@@ -50,9 +50,9 @@ class UsageError(Exception):
     """A bad command line or configuration: exit code 2, one line on stderr per message (a
     configuration file's mistakes are all reported in one run)."""
 
-    def __init__(self, *messages: str) -> None:
-        super().__init__(*messages)
-        self.messages = messages
+    @property
+    def messages(self) -> tuple[str, ...]:
+        return tuple(str(message) for message in self.args)
 
     def __str__(self) -> str:
         return "\n".join(self.messages)

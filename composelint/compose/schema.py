@@ -20,13 +20,13 @@ import re
 import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
+from composelint.compose.atomic import write_atomically
 from composelint.compose.errors import ComposeError
 from composelint.compose.span import Span
 from composelint.compose.tree import YMap, YSeq
@@ -150,20 +150,9 @@ def _cache_key() -> bytes | None:
 
 def _write_cache(path: Path, data: bytes) -> None:
     # Atomic so parallel workers never read half a file; a read-only home just means no cache.
-    tmp: str | None = None
-    try:
+    with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        return
-    finally:
-        if tmp is not None:  # a full disk or an interruption leaves no temporary file behind
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        write_atomically(str(path), data)
 
 
 def is_valid(model: YMap) -> bool:

@@ -1,4 +1,4 @@
-"""Writing a report or a baseline without ever leaving half a file behind.
+"""Writing a file without ever leaving half of it behind: reports, baselines, the schema cache.
 
 The text goes to a temporary file beside the target, is flushed to disk, and replaces the target in
 one rename: killed at any moment, or out of disk space, the previous file is still whole, and the
@@ -13,8 +13,8 @@ import stat
 import tempfile
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8); raises ``OSError`` with the target intact."""
+def write_atomically(path: str, data: str | bytes) -> None:
+    """Replace ``path`` with ``data`` (text as UTF-8); raises ``OSError`` with the target intact."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -24,8 +24,8 @@ def write_atomically(path: str, text: str) -> None:
         mode = 0o666 & ~umask
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)  # mkstemp makes it private; the report keeps the usual mode
