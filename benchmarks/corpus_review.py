@@ -93,7 +93,9 @@ def _show(report: dict[str, Any], rules: set[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--select", help="rules to run (default: the default rules)")
     parser.add_argument("--show", default="", help="comma-separated rules whose findings to print")
     parser.add_argument("--save", type=Path, help="write the counts to this JSON file")

@@ -25,6 +25,9 @@ class ComposeError(Exception):
         # "warning" or "info" where the problem is milder than its rule's severity (a remote include
         # that is not fetched is not a missing file).
         self.severity = severity
+        # (value, offset, length): the problem is that part of the scalar at ``span``, which the
+        # loader narrows the span to where the source shows it (`pinpoint`).
+        self.fragment: tuple[str, int, int] | None = None
 
     def __str__(self) -> str:
         if self.span is None:

@@ -81,9 +81,10 @@ class InvalidTemplateError(InterpolationError):
     for an error inside a default or after a closing brace is only that part.
     """
 
-    def __init__(self, template: str) -> None:
+    def __init__(self, template: str, offset: int) -> None:
         super().__init__(f"Invalid template: {go_quote(template)}")
         self.template = template
+        self.offset = offset  # of the `$` that starts the bad expression, in the whole value
 
 
 class MissingRequiredError(InterpolationError):
@@ -243,21 +244,25 @@ def _expression(
         return _plain(named.group(), run), named.end(), None
     name_match = _NAME_PREFIX.match(text, following + 1, end)
     if name_match is None:
-        raise InvalidTemplateError(text[start:end])
+        raise InvalidTemplateError(text[start:end], dollar)
     name, after = name_match.group(), name_match.end()
     if after < end and text[after] == "}":
         return _plain(name, run), after + 1, None
     operator = text[after : after + 2] if text.startswith(":", after) else text[after : after + 1]
     if operator not in _OPERATORS or after + len(operator) > end:
-        raise InvalidTemplateError(text[start:end])
+        raise InvalidTemplateError(text[start:end], dollar)
     argument_start = after + len(operator)
     last = scan.last_closing_brace(argument_start, end)
     if last < 0:
-        raise InvalidTemplateError(text[start:end])
+        raise InvalidTemplateError(text[start:end], dollar)
     close = _closing_brace(text, following, last + 1)
     if close < 0:
         close = last
-    value = _apply(name, operator, text[argument_start:close], run)
+    try:
+        value = _apply(name, operator, text[argument_start:close], run)
+    except InvalidTemplateError as error:  # inside the default: its offset is into the default
+        error.offset += argument_start
+        raise
     return value, last + 1, (close + 1, last + 1) if close < last else None
 
 
@@ -437,7 +442,7 @@ class _Walker:
         try:
             result = substitute(value, self.lookup, eager_defaults=self.eager)
         except InterpolationError as error:
-            self.errors.append(_tree_error(error, _join(path, key), span))
+            self.errors.append(_tree_error(error, _join(path, key), span, value))
             return value
         if budget is not None and len(result.value) > len(value):
             budget.remaining -= len(result.value) - len(value)
@@ -482,7 +487,15 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _tree_error(error: InterpolationError, path: str, span: Span) -> ComposeError:
+def _bad_expression_length(value: str, dollar: int) -> int:
+    """How much of ``value`` from its ``$`` to underline: to the closing brace, else to the line's end."""
+    line_end = value.find("\n", dollar)
+    line_end = len(value) if line_end < 0 else line_end
+    close = value.find("}", dollar, line_end)
+    return (close + 1 if close >= 0 else line_end) - dollar
+
+
+def _tree_error(error: InterpolationError, path: str, span: Span, value: str) -> ComposeError:
     if isinstance(error, MissingRequiredError):
         return ComposeError(
             f"error while interpolating {path}: {error.message}", span, rule="missing-required-variable"
@@ -495,7 +508,9 @@ def _tree_error(error: InterpolationError, path: str, span: Span) -> ComposeErro
             f"invalid interpolation format for {path}: {go_quote(error.template)}; "
             "you may need to escape any $ with another $"
         )
-        return ComposeError(message, span, rule="invalid-interpolation")
+        found = ComposeError(message, span, rule="invalid-interpolation")
+        found.fragment = (value, error.offset, _bad_expression_length(value, error.offset))
+        return found
     return ComposeError(
         f"error while interpolating {path}: {error.message}", span, rule="invalid-interpolation"
     )

@@ -34,7 +34,7 @@ from composelint.compose.interpolation import (
 )
 from composelint.compose.limits import DEFAULT_LIMITS, Limits
 from composelint.compose.merge import enforce_unicity, extend_service, merge_documents
-from composelint.compose.span import Span
+from composelint.compose.span import Span, within_scalar
 from composelint.compose.tree import OverrideTag, YMap, YSeq
 from composelint.compose.yamlread import ParsedFile, parse_file
 
@@ -294,6 +294,15 @@ class _Loader:
     def error(self, error: ComposeError) -> None:
         self.errors.append(error)
 
+    def _pinpointed(self, errors: list[ComposeError], path: str) -> list[ComposeError]:
+        """The errors, each narrowed to the part of its scalar it is about (the bad `${`)."""
+        lines: list[str] | None = None
+        for error in errors:
+            if error.fragment is not None and error.span is not None and error.span.path == path:
+                lines = lines if lines is not None else self.files.sources.get(path, "").splitlines()
+                error.span = within_scalar(lines, error.span, *error.fragment)
+        return errors
+
     # -- one compose file ------------------------------------------------------------------------
 
     def load_file(
@@ -323,7 +332,7 @@ class _Loader:
             if dates and validate:
                 self.errors.extend(_misplaced_dates(doc, dates))
             doc, errors = interpolate_tree_collect(doc, lookup, eager_defaults=True, budget=self.budget)
-            self.errors.extend(errors)
+            self.errors.extend(self._pinpointed(errors, path))
             doc, errors = canonical.cast_types(doc)
             self.errors.extend(errors)
             if "version" in doc and validate:

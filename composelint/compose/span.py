@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
 
@@ -33,3 +34,25 @@ class Span(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
+
+
+def within_scalar(lines: Sequence[str], span: Span, value: str, offset: int, length: int) -> Span:
+    """Where ``value[offset:offset + length]`` is written inside the scalar at ``span``: its first line
+    found verbatim in the scalar's source (so plain, quoted and block scalars alike), as many
+    occurrences in as it is in ``value``. ``span`` itself when the source shows it otherwise
+    (escapes, folding), and the whole scalar's lines are at most read once."""
+    piece = value[offset : offset + length].split("\n", 1)[0]
+    if not piece:
+        return span
+    skip = value.count(piece, 0, offset)
+    for number in range(span.line, min(span.end_line, len(lines)) + 1):
+        text = lines[number - 1]
+        start = span.column - 1 if number == span.line else 0
+        stop = span.end_column - 1 if number == span.end_line else len(text)
+        column = text.find(piece, start, stop)
+        while column >= 0:
+            if not skip:
+                return Span(span.path, number, column + 1, number, column + 1 + len(piece))
+            skip -= 1
+            column = text.find(piece, column + len(piece), stop)
+    return span

@@ -213,7 +213,21 @@ def _go_float(value: float) -> str:
 class _Frame:
     """An open mapping or sequence on the builder's stack."""
 
-    __slots__ = ("anchor", "first", "height", "is_map", "key", "merge", "merge_span", "node", "start", "tag")
+    __slots__ = (
+        *(
+            "anchor",
+            "block",
+            "first",
+            "height",
+            "is_map",
+            "key",
+            "merge",
+            "merge_span",
+            "node",
+            "start",
+            "tag",
+        ),
+    )
 
     def __init__(self, node: YMap | YSeq, is_map: bool, event: Any, first: int) -> None:
         self.node: Any = node  # a YMap when is_map, else a YSeq
@@ -222,6 +236,7 @@ class _Frame:
         self.anchor: str | None = event.anchor
         self.tag: str | None = event.tag
         self.start: Any = event.start_mark
+        self.block = not event.flow_style
         self.first = first  # node count before this node: its expanded size is count - first
         self.height = 0  # levels of collections below this one (alias expansions included)
         # This mapping's "<<" key and its value, applied when the mapping ends.
@@ -332,6 +347,18 @@ class _Builder:
         frame = self.stack.pop()
         node = frame.node
         span = node.span = self._span(frame.start, event.end_mark)
+        if frame.block:
+            # libyaml ends a block collection where the next token starts (the next item, a line
+            # below): it ends with its last value.
+            last = (
+                node.item_spans[-1] if not frame.is_map else next(reversed(node.value_spans.values()), None)
+            )
+            # An alias's span is its anchor's, elsewhere in the file: then libyaml's end it is.
+            if last is not None and (span.line, span.column) <= (last.line, last.column) <= (
+                span.end_line,
+                span.end_column,
+            ):
+                span = node.span = Span(self.path, span.line, span.column, last.end_line, last.end_column)
         if frame.merge_span is not None:
             self._apply_merge(frame, frame.merge_span)
         value: Any = node

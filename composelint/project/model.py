@@ -324,6 +324,10 @@ def _ports(node: Any) -> tuple[PortMapping, ...]:
             else ""
         )
         host_ip = _str(entry.get("host_ip")) or ""
+        if entry.value_spans.get("target", span) != span:
+            # Long syntax: the finding is about the published port (or the target, without one),
+            # not about the mapping's first key.
+            span = entry.value_spans.get("published") or entry.value_spans["target"]
         variables, unset, template = _variables(published)
         host_vars, host_unset, host_template = _variables(entry.get("host_ip"))
         ports.append(

@@ -35,7 +35,8 @@ def ports_ignored(service: Service) -> bool:
 
 
 class Entry(NamedTuple):
-    """One `ports` entry as written: a range like "8000-8001:80-81" expands to several mappings."""
+    """One `ports` entry as written: a range like "8000-8001:80-81" expands to several mappings,
+    from ``first`` (the lowest target) to ``last``."""
 
     first: PortMapping
     last: PortMapping
@@ -59,7 +60,9 @@ def port_entries(ports: tuple[PortMapping, ...]) -> Iterator[Entry]:
         if port.target is not None:  # an invalid entry: invalid-port-spec reports it
             by_span.setdefault(port.span, []).append(port)
     for group in by_span.values():
-        yield Entry(group[0], group[-1])
+        # Compose orders a range's mappings by "<target>/<protocol>" as text (8-10 gives 10, 8, 9).
+        by_target = sorted(group, key=lambda port: port.target or 0)
+        yield Entry(by_target[0], by_target[-1])
 
 
 class Subnet(NamedTuple):
