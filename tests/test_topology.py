@@ -94,7 +94,7 @@ def test_db_on_the_backend_is_reachable_from_the_public_proxy(tmp_path: Path) ->
     # backend attachment (the one that opens the path).
     assert [(f.rule_id, f.line, f.column, f.service) for f in found] == [("CL201", 16, 24, "db-1")]
     assert found[0].message.startswith(
-        "db-1 is reachable from proxy through network backend, but proxy does not use db-1"
+        "db-1 is reachable from proxy through network backend, but proxy shows no connection to db-1"
     )
 
 

@@ -87,7 +87,7 @@ class NonExternalCriticalVolume(Rule):
                     continue
                 reported.add(mount.source)
                 what = (
-                    f"holds the data of service {service.name} ({mount.target})"
+                    f"holds the data of service {service.name} ({mount.target}){policy.why(service)}"
                     if holds_data
                     else f"is critical in the configuration (service {service.name} mounts it at {mount.target})"
                 )

@@ -16,7 +16,10 @@ class ExposedDatabase(Rule):
 
     ## What it does
     Reports data services (PostgreSQL, MySQL, MongoDB, Redis, Elasticsearch and many more,
-    recognised by image; configurable) that publish a port on a non-loopback address — no host IP,
+    recognised by their image, a word of the image's name such as `ragflow-mysql` (not tools like
+    `redis-commander` or `postgres-backup`), their command (`redis-server`), or two of their
+    container port, data directory and server-side environment; configurable; the message says why
+    when the image alone does not) that publish a port on a non-loopback address — no host IP,
     `0.0.0.0`, `::` or a LAN address — in short or long syntax, after interpolation
     (`"${DB_PORT:-5432}:5432"` counts), or that run with `network_mode: host` (reported at the
     `network_mode` line). A data service in another service's network namespace (`network_mode:
@@ -59,6 +62,7 @@ class ExposedDatabase(Rule):
                 continue
             graph = ctx.graph  # only projects with a data service need it
             kind = policy.kind(service)
+            who = f"{kind} service {service.name}{policy.why(service)}"
             owner = graph.namespace_owner(service.name)
             mode = service.network_mode or ""
             if graph.on_host_network(service.name):
@@ -68,8 +72,7 @@ class ExposedDatabase(Rule):
                     how = f"shares the network namespace of {owner}, which runs with network_mode: host"
                 yield Violation(
                     span,
-                    f"{kind} service {service.name} {how}, so every port it listens on is open on the "
-                    "host's interfaces",
+                    f"{who} {how}, so every port it listens on is open on the host's interfaces",
                     service.name,
                 )
             elif owner != service.name:
@@ -79,7 +82,7 @@ class ExposedDatabase(Rule):
                     if not port.is_loopback and port.target in client_ports:
                         yield Violation(
                             port.span,
-                            f"{kind} service {service.name} listens in the network namespace of {owner}, "
+                            f"{who} listens in the network namespace of {owner}, "
                             f"which publishes its port {port.target}/{port.protocol} on {_interfaces(port)} "
                             f"({_host_port(port)}){as_written(port)}; bind it to 127.0.0.1",
                             service.name,
@@ -90,7 +93,7 @@ class ExposedDatabase(Rule):
                         continue
                     yield Violation(
                         port.span,
-                        f"{kind} service {service.name} publishes port {port.target}/{port.protocol} on "
+                        f"{who} publishes port {port.target}/{port.protocol} on "
                         f"{_interfaces(port)} ({_host_port(port)}){as_written(port)}; bind it to "
                         "127.0.0.1 or drop the mapping and reach it over an internal network",
                         service.name,

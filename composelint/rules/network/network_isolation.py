@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from composelint.compose.span import Span
 from composelint.compose.tree import YMap, YSeq
 from composelint.finding import Severity, Violation
+from composelint.project.dataservices import repository
 from composelint.project.model import PortMapping, Service
 from composelint.rule import Context, Rule
 from composelint.rules.network.common import run_together
@@ -66,22 +67,87 @@ _POLICY_SHAPE = "map each service to the list of services allowed to reach it, l
 _NAME_CHARS = r"A-Za-z0-9_\-"
 
 
-def _service_texts(service: Service) -> list[str]:
-    return [*(v for v in service.environment.values() if v), *service.command_strings()]
+# Environment keys whose value is an address: DB_HOST, PMA_HOST, DATABASE_URL, REDIS_HOSTS,
+# ME_CONFIG_MONGODB_SERVER, ADMINER_DEFAULT_SERVER, discovery.seed_hosts...
+_ADDRESS_KEY = re.compile(
+    r"(?:^|[_.])(?:HOST|HOSTS|HOSTNAME|ADDR|ADDRESS|SERVER|SERVERS|URL|URLS|URI|DSN|ENDPOINT|ENDPOINTS"
+    r"|NODES|SEEDS|SEED_HOSTS|CONNECTION|CONNECTION_STRING|BROKER|BROKERS|MASTER|PRIMARY)$"
+)
 
 
-def _names_pattern(data: Service) -> re.Pattern[str]:
-    """The names other containers resolve to ``data``: its service name, container name, aliases."""
-    names = {data.name}
-    names.update(alias for attachment in data.networks for alias in attachment.aliases)
-    if data.container_name:
-        names.add(data.container_name)
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![{_NAME_CHARS}.])(?:{alternatives})(?![{_NAME_CHARS}])")
+# Admin and dashboard tools reach data services on purpose: a tool is a user of every data service
+# whose client port it speaks, unless its environment points it at some of them only.
+_ADMIN_TOOLS: dict[str, frozenset[int]] = {
+    **dict.fromkeys(("phpmyadmin",), frozenset({3306})),
+    **dict.fromkeys(("adminer", "cloudbeaver", "dbgate", "sqlpad"), frozenset({5432, 3306, 1433, 1521})),
+    **dict.fromkeys(("pgadmin4", "pgadmin", "pgweb"), frozenset({5432})),
+    **dict.fromkeys(("mongo-express", "mongoku", "nosqlclient"), frozenset({27017})),
+    **dict.fromkeys(("redisinsight", "redis-insight", "redis-commander", "p3x-redis-ui"), frozenset({6379})),
+    **dict.fromkeys(
+        ("kibana", "opensearch-dashboards", "elasticvue", "cerebro", "dejavu"), frozenset({9200})
+    ),
+    **dict.fromkeys(("chronograf",), frozenset({8086})),
+    **dict.fromkeys(("grafana", "metabase", "superset", "redash"), frozenset({5432, 3306, 8086, 9200, 8123})),
+}
 
 
-def _declares_dependency(user: Service, data: Service) -> bool:
-    return any(d.service == data.name and d.kind in ("depends_on", "links") for d in user.depends_on)
+class _Names:
+    """How other containers name ``data`` (service name, container name, aliases), and the ways a
+    service's environment or command can name it: as an address, or only as a word."""
+
+    def __init__(self, data: Service) -> None:
+        names = {data.name}
+        names.update(alias for attachment in data.networks for alias in attachment.aliases)
+        if data.container_name:
+            names.add(data.container_name)
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        name = rf"(?:{alternatives})(?![{_NAME_CHARS}])"
+        self.word = re.compile(rf"(?<![{_NAME_CHARS}.]){name}")
+        # scheme://[user[:password]@]NAME, NAME:PORT, host=NAME, -h NAME, --host=NAME, replicaof NAME.
+        self.address = re.compile(
+            rf"(?://(?:[^@/\s]*@)?|@|\bhost(?:name)?\s*=\s*|(?<!\S)--?h(?:ost)?(?:=|\s*)"
+            rf"|\b(?:replicaof|slaveof)\s+|(?<![{_NAME_CHARS}.])(?={name}:\d)){name}",
+            re.IGNORECASE,
+        )
+
+
+def _evidence(user: Service, data: Service, names: _Names) -> str | None:
+    """ "address" when ``user`` declares or shows a connection to ``data`` (depends_on, links, an
+    address in its environment or command), "word" when it only names it, else None."""
+    if any(d.service == data.name and d.kind in ("depends_on", "links") for d in user.depends_on):
+        return "address"
+    mentioned = False
+    for key, value in user.environment.items():
+        if not value or not names.word.search(value):
+            continue
+        if _ADDRESS_KEY.search(key.upper()) or names.address.search(value):
+            return "address"
+        mentioned = True
+    for text in user.command_strings():
+        if names.address.search(text):
+            return "address"
+        mentioned = mentioned or bool(names.word.search(text))
+    return "word" if mentioned else None
+
+
+class _Users(NamedTuple):
+    """Who uses a data service: by a connection composelint can see, as an admin tool for its kind,
+    and by a mention only."""
+
+    connected: frozenset[str]
+    tools: frozenset[str]
+    mentioned: frozenset[str]
+
+    @property
+    def all(self) -> frozenset[str]:
+        return self.connected | self.tools | self.mentioned
+
+
+def _tool_ports(service: Service) -> frozenset[int]:
+    """The client ports of the data services an admin tool's image talks to (none for other images)."""
+    if not service.image:
+        return frozenset()
+    return _ADMIN_TOOLS.get(repository(service.image).rsplit("/", 1)[-1], frozenset())
 
 
 def edge_port(service: Service, ctx: Context) -> PortMapping | None:
@@ -98,8 +164,7 @@ class _Reach:
     def __init__(self, ctx: Context) -> None:
         self.project = ctx.project
         self._ctx = ctx
-        self._users: dict[str, set[str]] = {}
-        self._service_texts: dict[str, list[str]] = {}
+        self._users: dict[str, _Users] = {}
 
     @property
     def graph(self) -> ProjectGraph:
@@ -117,27 +182,33 @@ class _Reach:
             and run_together(services[other], services[target])
         ]
 
-    def users(self, target: str) -> set[str]:
-        """The services that use ``target``: declare depends_on/links on it, or name it (or an alias)
-        in their environment or command. Its own namespace does not count."""
+    def users(self, target: str) -> _Users:
+        """The services that use ``target``: a connection to it (depends_on, links, an address in
+        their environment or command), an admin tool for its kind, or a mention of its name. Its
+        own namespace does not count."""
         if target not in self._users:
             data = self.project.services[target]
-            pattern = _names_pattern(data)
-            self._users[target] = {
-                name
-                for name, service in self.project.services.items()
-                if (
-                    _declares_dependency(service, data)
-                    or any(pattern.search(text) for text in self._texts(name))
-                )
-                and not self.graph.same_namespace(name, target)
-            }
+            names = _Names(data)
+            data_ports = set(self._ctx.data_services.client_ports(data))
+            connected: set[str] = set()
+            mentioned: set[str] = set()
+            tools: set[str] = set()
+            for name, service in self.project.services.items():
+                if name == target or self.graph.same_namespace(name, target):
+                    continue
+                evidence = _evidence(service, data, names)
+                if evidence == "address":
+                    connected.add(name)
+                elif evidence == "word":
+                    mentioned.add(name)
+                elif data_ports & _tool_ports(service) and not self._points_elsewhere(service):
+                    tools.add(name)
+            self._users[target] = _Users(frozenset(connected), frozenset(tools), frozenset(mentioned))
         return self._users[target]
 
-    def _texts(self, service: str) -> list[str]:
-        if service not in self._service_texts:
-            self._service_texts[service] = _service_texts(self.project.services[service])
-        return self._service_texts[service]
+    def _points_elsewhere(self, tool: Service) -> bool:
+        """Whether an admin tool's environment names an address (then only that service is its)."""
+        return any(value and _ADDRESS_KEY.search(key.upper()) for key, value in tool.environment.items())
 
     def shared_networks(self, a: str, b: str) -> list[str]:
         networks_b = self.graph.memberships(b)
@@ -152,7 +223,7 @@ class _Reach:
         membership = self.graph.memberships(service)[docker_name]
         return own.span if membership.implicit else membership.span
 
-    def opening(self, other: str, target: str, legitimate: set[str]) -> tuple[Span, str, str]:
+    def opening(self, other: str, target: str, legitimate: frozenset[str]) -> tuple[Span, str, str]:
         """The span, service and route of the path from ``other`` to ``target``.
 
         On a network, the attachment that opens the path is the intruder's when ``target`` needs to be
@@ -180,16 +251,23 @@ class NetworkIsolation(Rule):
     ## What it does
     Where the project shows segmentation intent (it declares two or more networks, or gives an
     isolation policy), checks who can reach each data service (databases, caches, search engines,
-    recognised by image; configurable). Two services reach each other when they share a network (the
+    recognised as `exposed-database` does; configurable). Two services reach each other when they share a network (the
     implicit `default` network and external networks included); `network_mode: service:X` shares X's
     reachability, `network_mode: host` reaches every published port, `none` reaches nothing.
 
-    - when some service *uses* a data service (declares `depends_on`/`links` on it, or names it or
-      one of its aliases in its environment or command), every other service that reaches it is
-      reported;
-    - a service that publishes a port to the outside world and reaches a data service it does not
-      use is reported even when nobody declares use of it;
-    - two data services that reach each other without either using the other are reported.
+    - when some service *uses* a data service, every other service that reaches it is reported.
+      Use is read from connections: `depends_on`/`links` on it, an address naming it (or one of its
+      aliases) in the environment or command (`postgres://app@db:5432/app`, `db:5432`,
+      `host=db`, `-h db`, `--replicaof redis-1`, or any value of a `*_HOST`, `*_ADDR`, `*_URL`,
+      `*_SERVER`, `*_DSN`... variable). Admin and dashboard tools (phpMyAdmin, Adminer, pgAdmin,
+      mongo-express, RedisInsight, Kibana, Grafana...) count as users of the data services they
+      speak to, unless their environment points them at particular ones;
+    - a service that publishes a port to the outside world and reaches a data service it shows no
+      connection to is reported even when nobody connects to it. A service that only *names* the
+      data service (an updater's `IGNORE: influxdb`) is not counted as its only user; the message
+      says when that weak evidence is all there is;
+    - two data services that reach each other are reported once for the pair, unless one connects to
+      the other (a replica's `--replicaof`, a cluster's seed list), which is then its use of it.
 
     An explicit policy says exactly who may reach a service and is always enforced, even on a single
     network: `x-composelint: {isolation: {db-1: [app-1]}}` at the top of the compose file, or the
@@ -265,7 +343,7 @@ class NetworkIsolation(Rule):
             for other in reach.reachers(target):
                 if other not in allowed:
                     yield self._violation(
-                        reach, other, target, set(allowed), f"the isolation policy only allows {who}"
+                        reach, other, target, frozenset(allowed), f"the isolation policy only allows {who}"
                     )
         if sum(1 for n in project.networks.values() if n.declared) < 2 and not policy:
             return
@@ -276,31 +354,37 @@ class NetworkIsolation(Rule):
                 continue
             users = reach.users(name)
             for other in reach.reachers(name):
-                if other in users:
+                if other in users.all:
                     continue
                 if other in data_services:
                     pair = frozenset((name, other))
-                    if pair in pairs or other in policy or name in reach.users(other):
+                    if pair in pairs or other in policy or name in reach.users(other).all:
                         continue
                     pairs.add(pair)
-                    yield self._violation(reach, other, name, users, "neither uses the other", pair=True)
-                elif users:
-                    clients = ", ".join(sorted(users))
+                    yield self._violation(reach, other, name, users.all, "neither uses the other", pair=True)
+                elif users.connected:
+                    clients = ", ".join(sorted(users.connected))
+                    verb = "does" if len(users.connected) == 1 else "do"
                     yield self._violation(
-                        reach, other, name, users, f"{other} does not use {name} (only {clients} does)"
+                        reach, other, name, users.all, f"{other} does not use {name} (only {clients} {verb})"
                     )
                 elif (port := edge_port(project.services[other], ctx)) is not None:
+                    weak = ""
+                    if users.mentioned:
+                        named = ", ".join(sorted(users.mentioned))
+                        weak = f" (only {named} names {name}, and not as an address: weak evidence of use)"
                     yield self._violation(
                         reach,
                         other,
                         name,
-                        users,
-                        f"{other} does not use {name} and publishes port {port.describe()} to the outside world",
+                        users.all,
+                        f"{other} shows no connection to {name} and publishes port {port.describe()} to the "
+                        f"outside world{weak}",
                     )
 
     @staticmethod
     def _violation(
-        reach: _Reach, other: str, target: str, legitimate: set[str], reason: str, pair: bool = False
+        reach: _Reach, other: str, target: str, legitimate: frozenset[str], reason: str, pair: bool = False
     ) -> Violation:
         span, culprit, route = reach.opening(other, target, legitimate)
         if pair:
