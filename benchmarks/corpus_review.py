@@ -82,7 +82,7 @@ def _show(report: dict[str, Any], rules: set[str]) -> None:
     for finding in report["findings"]:
         if finding["rule"] not in rules:
             continue
-        path = Path(finding["file"])
+        path = Path(finding["path"])
         try:
             line = path.read_text(encoding="utf-8", errors="replace").splitlines()[finding["line"] - 1]
         except (OSError, IndexError):

@@ -240,9 +240,14 @@ VARIABLE = re.compile(r"\$(?:\{|[_A-Za-z])")
 ESCAPED_REFERENCE = re.compile(r"\$\$(?:[_A-Za-z][_A-Za-z0-9]*|\{[^}]*\})")
 
 
-def source_line(ctx: Context, span: Span) -> str:
+def source_lines(ctx: Context, path: str) -> list[str]:
     # Split once per file: a file can have 60,000 values on one line.
-    lines = ctx.shared(f"lines:{span.path}", lambda: (ctx.sources.get(span.path) or "").splitlines())
+    lines: list[str] = ctx.shared(f"lines:{path}", lambda: (ctx.sources.get(path) or "").splitlines())
+    return lines
+
+
+def source_line(ctx: Context, span: Span) -> str:
+    lines = source_lines(ctx, span.path)
     return lines[span.line - 1] if 0 < span.line <= len(lines) else ""
 
 
