@@ -157,24 +157,35 @@ ENGINE_SOCKETS = (
     "/var/run/crio/crio.sock",
     "/run/cri-dockerd.sock",
     "/var/run/cri-dockerd.sock",
+    "/run/libvirt/libvirt-sock",
+    "/var/run/libvirt/libvirt-sock",
 )
 
 
 SOCKET_NAMES = frozenset(
     {"docker.sock", "containerd.sock", "podman.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock"}
+    | {"libvirt-sock"}  # libvirt starts virtual machines with any host disk or device attached
 )
 
 
 def engine_socket(path: str) -> str | None:
     """What a host path exposes of a container engine's API: the socket itself, or a directory that
     holds one (``/``, ``/run``, ``/var/run``, ``/var``...); None when neither."""
-    if path.rsplit("/", 1)[-1] in SOCKET_NAMES:
+    name = path.rsplit("/", 1)[-1]
+    if name == "libvirt-sock":
+        return "libvirt's API socket, which starts virtual machines with host disks and devices"
+    if name in SOCKET_NAMES:
         return "a container engine's API socket"
     held = next((socket for socket in ENGINE_SOCKETS if within(socket, path)), None)
     if held is None:
         return None
     where = "the host's whole filesystem" if path == "/" else "a host directory"
     return f"{where}, which holds the engine socket {held.replace('*', '<uid>')}"
+
+
+# Devices that carry what is typed on and shown by the host: keyboards and mice, input injection,
+# virtual consoles and their screens, the frame buffer.
+INPUT_DEVICE = re.compile(r"/dev/(?:input(?:/.*)?|uinput|hidraw\d+|tty\d*|console|vcsa?\d*|fb\d+)")
 
 
 DANGEROUS_DEVICE = re.compile(

@@ -9,7 +9,7 @@ from composelint.compose.specs import clean_path
 from composelint.compose.tree import YMap, YSeq
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Rule
-from composelint.rules.security.common import DANGEROUS_DEVICE, as_written
+from composelint.rules.security.common import DANGEROUS_DEVICE, INPUT_DEVICE, HostPath, as_written, host_paths
 
 _CGROUP_RULE = re.compile(r"([abc])\s+(\*|\d+):(\*|\d+)\s+([rwm]+)")
 
@@ -36,8 +36,15 @@ def _cgroup_rule_danger(rule: str) -> str | None:
     return None
 
 
+def _graded(path: str) -> Severity | None:
+    """Input and console devices are a warning: kiosks and emulators pass them on purpose."""
+    return Severity.WARNING if INPUT_DEVICE.fullmatch(path) else None
+
+
 def _device_what(path: str) -> str:
     """What a dangerous host device gives the container."""
+    if INPUT_DEVICE.fullmatch(path):
+        return "every keystroke typed on the host and a way to type into it (keyboards, mice, consoles)"
     if path == "/dev":
         return "every device of the host, raw disks and kernel memory included"
     if path in ("/dev/mem", "/dev/kmem", "/dev/port"):
@@ -58,8 +65,11 @@ class HostDevices(Rule):
     `/dev/kmsg`) or the whole `/dev`, at the entry (at `source` in long syntax), and
     `device_cgroup_rules` that allow reading or writing every device (`a *:* rwm`), block devices
     (`b ...`) or the memory devices (`c 1:* ...`, `c 1:1 ...`, `c *:* ...`; `c 1:3` is `/dev/null`
-    and fine). GPUs, serial ports, USB, sound, `/dev/kvm`, `/dev/fuse` and `/dev/net/tun` are what
-    `devices` is for and are not reported.
+    and fine). Keyboards, mice and consoles (`/dev/input`, `/dev/uinput`, `/dev/hidraw*`,
+    `/dev/tty*`, `/dev/console`, `/dev/vcs*`, `/dev/fb*`) are reported as warnings. Bind mounts of
+    the same devices (`- /dev/sda:/dev/sda`, `- /dev/input:/dev/input`) are judged the same way,
+    since they bypass `devices:`. GPUs, serial ports, USB, sound, `/dev/kvm`, `/dev/fuse` and
+    `/dev/net/tun` are what `devices` is for and are not reported.
 
     ## Why is this bad?
     Raw access to a disk reads and writes every file of the host, bypassing permissions; kernel memory
@@ -90,6 +100,10 @@ class HostDevices(Rule):
     security_severity = 8.5
 
     def check(self, ctx: Context) -> Iterator[Violation]:
+        binds: dict[str, list[HostPath]] = {}
+        for host in host_paths(ctx):
+            if host.service and (DANGEROUS_DEVICE.fullmatch(host.path) or INPUT_DEVICE.fullmatch(host.path)):
+                binds.setdefault(host.service, []).append(host)
         for service in ctx.project.services.values():
             devices = service.config.get("devices")
             if isinstance(devices, YSeq):
@@ -98,13 +112,22 @@ class HostDevices(Rule):
                     if not isinstance(source, str):
                         continue
                     path = clean_path(source)
-                    if path == "/dev" or DANGEROUS_DEVICE.fullmatch(path):
+                    if path == "/dev" or DANGEROUS_DEVICE.fullmatch(path) or INPUT_DEVICE.fullmatch(path):
                         yield Violation(
                             device.value_span("source"),
                             f"service {service.name} gets host device {source}{as_written(source)}: "
                             f"{_device_what(path)}",
                             service.name,
+                            _graded(path),
                         )
+            for host in binds.get(service.name, ()):
+                yield Violation(
+                    host.span,
+                    f"service {service.name} bind-mounts host device {host.shown}, outside the `devices:` "
+                    f"checks: {_device_what(host.path)}",
+                    service.name,
+                    _graded(host.path),
+                )
             rules = service.config.get("device_cgroup_rules")
             if isinstance(rules, YSeq):
                 for rule, span in rules.items_with_spans():

@@ -8,7 +8,14 @@ from typing import ClassVar, NamedTuple
 from composelint.compose.specs import clean_path
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Option, Rule
-from composelint.rules.security.common import DANGEROUS_DEVICE, engine_socket, host_paths, subject, within
+from composelint.rules.security.common import (
+    DANGEROUS_DEVICE,
+    INPUT_DEVICE,
+    engine_socket,
+    host_paths,
+    subject,
+    within,
+)
 
 
 def _same(path: str, directory: str) -> bool:
@@ -109,7 +116,13 @@ _CREDENTIALS = frozenset(
 )
 
 
-_DEVICE_WHAT = "raw access to host disks or kernel memory"
+_SHARED_TEMPORARY = {
+    # Shared by every user and program of the host: a writable mount plants files and links that
+    # host programs trust, and reads other users' temporary files.
+    "/tmp": _Sensitivity(False, "the host's shared temporary directory, with other users' files and sockets"),
+    "/var/tmp": _Sensitivity(False, "the host's shared temporary directory, with other users' files"),
+    "/tmp/.X11-unix": _Sensitivity(False, "the host's X server sockets: every window and keystroke", True),
+}
 
 
 def _sensitivity(path: str, extra: Mapping[str, str]) -> _Sensitivity | None:
@@ -125,8 +138,8 @@ def _sensitivity(path: str, extra: Mapping[str, str]) -> _Sensitivity | None:
     for tree, sensitivity in _TREES_CRITICAL.items():
         if within(path, tree):
             return sensitivity
-    if DANGEROUS_DEVICE.fullmatch(path):
-        return _critical(_DEVICE_WHAT, True)
+    if path in _SHARED_TEMPORARY:
+        return _SHARED_TEMPORARY[path]
     for tree, what in {**_TREES_SYSTEM, **extra}.items():
         if within(path, tree):
             return _Sensitivity(False, what)
@@ -144,15 +157,18 @@ class SensitiveHostMount(Rule):
     - **root-equivalent** paths: `/etc`, `/usr`, `/bin`, `/sbin`, `/lib*`, `/dev`, `/home`, `/root`,
       `/var/lib` themselves; `/proc`, `/sys`, `/boot`, `/lib/modules`, `/var/lib/docker`,
       `/var/lib/containerd`, `/etc/docker`, `/etc/ssh`, `/etc/systemd`, cron, sudo and PAM
-      directories and everything in them; `/etc/passwd`, `/etc/shadow` and similar files; raw disk and
-      memory devices. Reported as errors when writable, and read-only too where reading is enough
-      (secrets and keys, sockets, `/proc`, `/sys`, `/dev`, `/boot`, disks): not `/usr:ro`, `/etc/passwd:ro`;
+      directories and everything in them; `/etc/passwd`, `/etc/shadow` and similar files. Reported as
+      errors when writable, and read-only too where reading is enough (secrets and keys, sockets,
+      `/proc`, `/sys`, `/dev`, `/boot`): not `/usr:ro`, `/etc/passwd:ro`. Single devices (`/dev/sda`,
+      `/dev/input`) are `host-devices`' (CL412), as in `devices:`;
     - **less critical** system paths: anything else below `/etc`, `/usr`, `/bin`, `/sbin`, `/lib*` and
-      `/var/log`, a user's home directory (`/home/<user>`, `~`), and the directories listed in the
+      `/var/log`, the shared temporary directories `/tmp` and `/var/tmp`, a user's home directory
+      (`/home/<user>`, `~`), and the directories listed in the
       option `extra-paths`: reported as warnings when writable. A read-only `/etc/localtime`,
       `/etc/timezone` or `/etc/ssl/certs` is fine;
     - **credentials**: `.ssh`, `.aws`, `.kube`, `.docker`, `.gnupg`... directories anywhere, even
-      read-only, as errors.
+      read-only, as errors; the host's X server sockets (`/tmp/.X11-unix`: every window and
+      keystroke of the desktop), even read-only, as errors.
 
     Paths written relative to the project (`./data`, `../files`) are the project's own, wherever it
     lives, and named or anonymous volumes are not host paths. The root filesystem, `/run` and
@@ -208,6 +224,8 @@ class SensitiveHostMount(Rule):
         for host in host_paths(ctx):
             if engine_socket(host.path) is not None or any(within(host.path, a) for a in allowed):
                 continue
+            if DANGEROUS_DEVICE.fullmatch(host.path) or INPUT_DEVICE.fullmatch(host.path):
+                continue  # a device node: host-devices judges it as it judges `devices:`
             found = _sensitivity(host.path, extra)
             if found is None:
                 continue
