@@ -74,7 +74,7 @@ class RunOptions:
 class ProjectResult:
     """What linting one project gave: its findings, where they are, its suppressions."""
 
-    __slots__ = ("directives", "files_read", "findings", "places", "spec")
+    __slots__ = ("compose_files", "directives", "files_read", "findings", "places", "spec")
 
     def __init__(
         self,
@@ -84,12 +84,15 @@ class ProjectResult:
         directives: suppress.Directives | None = None,
         # Every file the project read (compose files, includes, extends bases, env files).
         files_read: tuple[str, ...] = (),
+        # The compose files among them: the named ones, overrides, includes and extends bases.
+        compose_files: tuple[str, ...] = (),
     ) -> None:
         self.spec = spec
         self.findings = findings
         self.places: dict[Finding, Place] = places if places is not None else {}
         self.directives = directives if directives is not None else suppress.Directives()
         self.files_read = files_read
+        self.compose_files = compose_files
 
 
 def load(
@@ -309,7 +312,9 @@ def lint_project(
     locator = Locator(loaded.documents, loaded.sources)
     findings, directives = suppress.apply(findings, loaded.sources, loaded.documents, locator, registry)
     found_places = places(findings, locator) if options.locate else {}
-    return ProjectResult(spec, findings, found_places, directives, tuple(loaded.sources))
+    return ProjectResult(
+        spec, findings, found_places, directives, tuple(loaded.sources), tuple(loaded.documents)
+    )
 
 
 def without_per_file_ignores(

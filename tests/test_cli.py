@@ -362,9 +362,10 @@ def test_directory_discovery_lints_each_project_as_compose_loads_it(
     (app / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\nnetworks:\n  edge: {}\n")
     # Alone, the override would join an undefined network; with its base it does not.
     (app / "compose.override.yaml").write_text("services:\n  web:\n    networks: [edge]\n")
-    # The prod variant is linted on the base: its container name clashes with nothing there...
+    # The prod variant changes the base's web service, so it cannot stand alone: it is linted on the
+    # base, where its network exists; its container name clashes with nothing there...
     (app / "docker-compose.prod.yml").write_text(
-        "services:\n  api:\n    image: example/api:1\n    networks: [edge]\n    container_name: api\n  jobs:\n    image: example/jobs:1\n    container_name: api\n"
+        "services:\n  web:\n    networks: [edge]\n    container_name: api\n  jobs:\n    image: example/jobs:1\n    container_name: api\n"
     )
     for skipped in (".git", "node_modules"):
         (tmp_path / skipped).mkdir()
@@ -373,7 +374,7 @@ def test_directory_discovery_lints_each_project_as_compose_loads_it(
         tmp_path, "check", "--format", "json", "--select", "CL1", ".", monkeypatch=monkeypatch, capsys=capsys
     )
     # ...but with itself: one finding, in the prod file; nothing from the skipped directories.
-    assert findings(out) == [("app/docker-compose.prod.yml", 8, 21, "CL112")]
+    assert findings(out) == [("app/docker-compose.prod.yml", 7, 21, "CL112")]
     code, out, _ = run(
         tmp_path,
         "check",
@@ -680,3 +681,24 @@ def test_an_excluded_file_named_with_others_says_it_is_not_checked(
         err == "composelint: vendor/compose.yaml is excluded by the configuration's `exclude`; not checked\n"
     )
     assert json.loads(out)["summary"]["files"] == 1
+
+
+def test_the_report_says_when_a_base_was_merged_and_counts_every_file_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docker-compose.yaml").write_text(
+        "include: [db.yaml]\nservices:\n  web:\n    image: nginx:1.27\n"
+    )
+    (tmp_path / "db.yaml").write_text("services:\n  cache:\n    image: redis:7.4\n")
+    (tmp_path / "docker-compose.prod.yml").write_text("services:\n  web:\n    restart: always\n")
+    (tmp_path / "docker-compose-v3.yaml").write_text("services:\n  app:\n    image: example/app:3.0\n")
+    # An alternate that stands alone: itself only, no note.
+    _, out, _ = run(tmp_path, "check", "docker-compose-v3.yaml", monkeypatch=monkeypatch, capsys=capsys)
+    assert "note:" not in out and "(1 file checked)" in out
+    # A variant that needs its base: said, and the base and its included file are counted.
+    _, out, _ = run(tmp_path, "check", "docker-compose.prod.yml", monkeypatch=monkeypatch, capsys=capsys)
+    assert (
+        "note: docker-compose.prod.yml does not stand alone (service web has no image or build): checked on "
+        "top of docker-compose.yaml\n" in out
+    )
+    assert "(3 files checked)" in out

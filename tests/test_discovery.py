@@ -20,6 +20,10 @@ from composelint.compose.errors import UsageError
 SERVICE = "services:\n  web:\n    image: nginx:1.27\n"
 
 
+# A variant that only changes a service of the base: it cannot stand alone.
+PARTIAL = "services:\n  web:\n    restart: always\n"
+
+
 def write(path: Path, text: str = SERVICE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
@@ -61,11 +65,16 @@ def test_other_file_names(name: str) -> None:
 def test_a_directory_holds_the_base_with_its_override_and_each_variant_on_the_base(tmp_path: Path) -> None:
     base = write(tmp_path / "docker-compose.yml")
     override = write(tmp_path / "docker-compose.override.yml")
-    prod = write(tmp_path / "docker-compose.prod.yml")
+    prod = write(tmp_path / "docker-compose.prod.yml", PARTIAL)
+    alternate = write(tmp_path / "docker-compose.v3.yml")
     other = write(tmp_path / "monitoring.compose.yaml")
     write(tmp_path / "README.md", "not compose")
     projects = find_projects(["."], str(tmp_path))
-    assert sorted(projects) == sorted([spec(base, override), spec(base, prod), spec(other)])
+    # The prod variant cannot stand alone: on the base. The v3 alternate can: alone, as
+    # `docker compose -f docker-compose.v3.yml` reads it.
+    assert sorted(p.files for p in projects) == sorted(
+        s.files for s in (spec(base, override), spec(base, prod), spec(alternate), spec(other))
+    )
 
 
 def test_directories_are_searched_recursively_skipping_vcs_and_dependencies(tmp_path: Path) -> None:
@@ -83,16 +92,41 @@ def test_an_override_without_base_is_a_project_of_its_own(tmp_path: Path) -> Non
 def test_a_file_named_alone_brings_its_base(tmp_path: Path) -> None:
     base = write(tmp_path / "compose.yaml")
     override = write(tmp_path / "compose.override.yaml")
-    prod = write(tmp_path / "compose.prod.yaml")
+    prod = write(tmp_path / "compose.prod.yaml", PARTIAL)
     other = write(tmp_path / "ci.compose.yaml")
-    assert project_for_file(str(override)) == spec(base, override)
-    assert project_for_file(str(prod)) == spec(base, prod)
+    assert project_for_file(str(override)) == ProjectSpec(
+        (str(base), str(override)),
+        "compose.override.yaml is an override file: checked on top of compose.yaml",
+    )
+    assert project_for_file(str(prod)) == ProjectSpec(
+        (str(base), str(prod)),
+        "compose.prod.yaml does not stand alone (service web has no image or build): checked on top of "
+        "compose.yaml",
+    )
     assert project_for_file(str(base)) == spec(base, override)
     assert project_for_file(str(other)) == spec(other)
     # Named on the command line, the same file gives the same project, once.
-    assert find_projects(["compose.override.yaml", "compose.override.yaml"], str(tmp_path)) == [
-        spec(base, override)
-    ]
+    assert [
+        p.files for p in find_projects(["compose.override.yaml", "compose.override.yaml"], str(tmp_path))
+    ] == [(str(base), str(override))]
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("services:\n  app:\n    image: example/app:3\n", True),
+        ("services:\n  app:\n    build: .\n  worker:\n    extends: app\n", True),
+        ("include: [other.yaml]\n", True),
+        ("services: [\n", True),  # broken: alone, so its own errors are reported
+        ("services:\n  web:\n    restart: always\n", False),
+        ("x-common: &c {}\n", False),  # no service at all
+    ],
+)
+def test_a_variant_is_an_alternate_when_it_stands_alone(tmp_path: Path, text: str, alone: bool) -> None:
+    base = write(tmp_path / "docker-compose.yml")
+    variant = write(tmp_path / "docker-compose-v3.yml", text)
+    expected = (str(variant),) if alone else (str(base), str(variant))
+    assert project_for_file(str(variant)).files == expected
 
 
 def test_the_first_base_file_wins_as_in_compose(tmp_path: Path) -> None:

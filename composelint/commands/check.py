@@ -176,9 +176,12 @@ def run_check(args: argparse.Namespace) -> int:
             printable(f"composelint: the baseline {args.baseline} hid {hidden} known finding")
             + f"{'s' if hidden != 1 else ''}; {len(findings)} new\n"
         )
+    # Every compose file read counts as checked: included files and extends bases too.
+    files = tuple(sorted({*files, *(f for result in results for f in result.compose_files)}))
     report = Report(
         findings=tuple(findings),
         files=files,
+        notes=tuple(dict.fromkeys(spec.merged for spec in specs if spec.merged)),
         cwd=cwd,
         registry=registry,
         fail_level=settings.fail_level,

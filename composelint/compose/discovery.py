@@ -2,9 +2,13 @@
 
 In a directory, the base file (``compose.yaml``, ``compose.yml``, ``docker-compose.yml``,
 ``docker-compose.yaml``, first found wins as in Compose) is linted with its override file
-(``compose.override.yml``...). Prefix variants such as ``docker-compose.prod.yml`` are linted on top
-of the base, as ``docker compose -f docker-compose.yml -f docker-compose.prod.yml`` would; other compose
-files (``monitoring.compose.yaml``) are projects of their own.
+(``compose.override.yml``...), as Docker Compose merges them on its own. An override file named
+alone is linted on top of its base. Prefix variants such as ``docker-compose.prod.yml`` are
+alternates when they stand on their own (every service has an image, a build or `extends`): then
+they are projects of their own, as ``docker compose -f docker-compose.prod.yml`` reads them. A variant
+that cannot stand alone is linted on top of the base, as ``docker compose -f docker-compose.yml -f
+docker-compose.prod.yml`` would. Other compose files (``monitoring.compose.yaml``) are projects of
+their own.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ SKIPPED_DIRS = {".git", "node_modules", ".hg", ".svn", ".tox", ".venv", "__pycac
 
 class ProjectSpec(NamedTuple):
     files: tuple[str, ...]  # absolute paths, main file first
+    # Why files were merged that were not all named (an override, a variant that needs its base);
+    # "" when the files are exactly what was asked for.
+    merged: str = ""
 
 
 def is_compose_file(name: str) -> bool:
@@ -64,7 +71,7 @@ def _projects_in_directory(directory: str, names: Sequence[str]) -> list[Project
     override = _override_of(directory, compose_names)
     projects: list[ProjectSpec] = []
     if base is not None:
-        projects.append(ProjectSpec((base, override) if override else (base,)))
+        projects.append(_with_override(base, override))
     for name in compose_names:
         path = os.path.join(directory, name)
         if path in (base, override):
@@ -86,13 +93,58 @@ def project_for_file(path: str) -> ProjectSpec:
     base = _base_of(directory, names)
     if name in DEFAULT_FILES:
         if base == path or base is None:
-            override = _override_of(directory, names)
-            return ProjectSpec((path, override) if override else (path,))
+            return _with_override(path, _override_of(directory, names))
         return ProjectSpec((path,))
-    lowered = name.lower()
-    if base is not None and (name in OVERRIDE_FILES or _PREFIX_VARIANT.fullmatch(lowered)):
-        return ProjectSpec((base, path))
+    if base is None:
+        return ProjectSpec((path,))
+    base_name = os.path.basename(base)
+    if name in OVERRIDE_FILES:
+        return ProjectSpec((base, path), f"{name} is an override file: checked on top of {base_name}")
+    if _PREFIX_VARIANT.fullmatch(name.lower()):
+        lacking = needs_base(path)
+        if lacking is not None:
+            return ProjectSpec(
+                (base, path), f"{name} does not stand alone ({lacking}): checked on top of {base_name}"
+            )
     return ProjectSpec((path,))
+
+
+def _with_override(base: str, override: str | None) -> ProjectSpec:
+    # What `docker compose` does on its own in that directory: nothing to point out.
+    return ProjectSpec((base, override) if override else (base,))
+
+
+_MAX_PEEK_BYTES = 1 << 20  # a variant larger than this is taken to stand alone: its own errors show
+
+
+def needs_base(path: str) -> str | None:
+    """Why the compose file at ``path`` cannot be a project on its own (a service without an image, a
+    build or `extends`, or no services at all), or None when it can. A file that cannot be read or
+    parsed stands alone: linting it alone reports what is wrong with it."""
+    from composelint.compose.errors import ComposeError
+    from composelint.compose.tree import YMap
+    from composelint.compose.yamlread import read_documents
+
+    try:
+        if os.path.getsize(path) > _MAX_PEEK_BYTES:
+            return None
+        with open(path, "rb") as handle:
+            documents = read_documents(handle.read(), path)
+    except (OSError, ComposeError):
+        return None
+    services: dict[str, object] = {}
+    for document in documents:
+        if isinstance(document, YMap) and "include" in document:
+            return None  # services come from elsewhere: Compose loads it alone
+        found = document.get("services") if isinstance(document, YMap) else None
+        if isinstance(found, YMap):
+            services.update(found)
+    if not services:
+        return "it defines no service"
+    for service_name, service in services.items():
+        if not isinstance(service, YMap) or not ({"image", "build", "extends"} & set(service)):
+            return f"service {service_name} has no image or build"
+    return None
 
 
 def _excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
@@ -197,7 +249,7 @@ def default_project(cwd: str, environ: Mapping[str, str]) -> ProjectSpec:
         base = _base_of(directory, names)
         if base is not None:
             override = _override_of(directory, names)
-            return ProjectSpec((base, override) if override else (base,))
+            return _with_override(base, override)
         parent = os.path.dirname(directory)
         if parent == directory:
             raise UsageError(

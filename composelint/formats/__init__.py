@@ -25,6 +25,7 @@ class Report:
         "files",
         "findings",
         "fingerprints",
+        "notes",
         "quiet",
         "registry",
         "rules_run",
@@ -47,6 +48,8 @@ class Report:
         fingerprints: Mapping[Finding, str] | None = None,
         quiet: bool = False,  # the findings only: no summary, no verdict
         statistics: bool = False,  # counts per rule after the findings
+        # What the reader should know about what was checked: files merged that were not all named.
+        notes: tuple[str, ...] = (),
     ) -> None:
         self.findings = findings
         self.files = files
@@ -59,6 +62,7 @@ class Report:
         self.fingerprints: Mapping[Finding, str] = fingerprints if fingerprints is not None else {}
         self.quiet = quiet
         self.statistics = statistics
+        self.notes = notes
         self._sources: dict[str, list[str] | None] = {}
 
     def _replace(self, **changes: Any) -> Report:

@@ -77,6 +77,7 @@ def footer(report: Report) -> str:
     if report.statistics and report.findings:
         out.extend(statistics(report))
         out.append("")
+    out.extend(f"note: {printable(note)}" for note in report.notes)
     out.append(summary(report))
     out.append(verdict(report))
     return "\n".join(out) + "\n"
