@@ -56,6 +56,25 @@ def test_config_profile_and_yaml_format(
     assert set(document["services"]) == {"web"}
 
 
+def test_config_with_a_profile_every_service_shares_prints_the_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compose accepts this with --profile all; a profile combination that would fail is a warning of
+    # the linter, not a reason to print nothing.
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    image: example/app:1\n    profiles: [media, all]\n    depends_on: [db]\n"
+        "  db:\n    image: postgres:16\n    profiles: [db, all]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["config", "--profile", "all"]) == 0
+    assert set(json.loads(capsys.readouterr().out)["services"]) == {"app", "db"}
+    # With --profile media, db is disabled and Compose refuses: so does config, with a position.
+    assert main(["config", "--profile", "media"]) == 1
+    assert 'compose.yaml:5:18: CL110 [depends-on-disabled-service] service "db" is required by "app"' in (
+        capsys.readouterr().err
+    )
+
+
 def test_config_rejects_what_compose_rejects_with_a_position(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,9 +12,15 @@ class DependsOnDisabledService(Rule):
     """A service depends on a service that a profile may leave disabled.
 
     ## What it does
-    Reports `depends_on` (and links, `volumes_from`, `network_mode: service:`) on a service that is
-    not enabled whenever the depending service is: the dependency has `profiles` the dependent
-    service does not share. Dependencies declared with `required: false` are fine.
+    Reports `depends_on` (and links, `volumes_from`, `network_mode: service:`) on a service that
+    profiles may leave disabled while the depending service runs. Dependencies declared with
+    `required: false` are fine.
+
+    - With a profile selection (`--profile`, `COMPOSE_PROFILES`), the selection is judged: an error
+      when an enabled service requires a disabled one, as Compose then refuses the project;
+    - without one (every service is checked), a warning for each profile combination that fails:
+      the dependency has `profiles` the dependent service does not share (`--profile media` alone
+      would enable `app` without `db`).
 
     ## Why is this bad?
     When the dependency's profile is not active, `docker compose up` fails (`service "db" is
@@ -54,6 +60,8 @@ class DependsOnDisabledService(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         services = ctx.project.services
         disabled = set(ctx.project.disabled_services)
+        # With --profile or COMPOSE_PROFILES, the selection is what runs: only it is judged.
+        selected = ctx.project.active_profiles is not None
         for service in services.values():
             for dependency in service.depends_on:
                 if not dependency.required:
@@ -67,19 +75,20 @@ class DependsOnDisabledService(Rule):
                     )
                     continue
                 other = services.get(target)
-                if other is None or not other.profiles or "*" in other.profiles:
+                if selected or other is None or not other.profiles or "*" in other.profiles:
                     continue
                 missing = [p for p in service.profiles if p not in other.profiles]
                 if not service.profiles:
-                    reason = f'"{service.name}" runs without any profile'
+                    when = f'"{service.name}" runs without any profile, so `docker compose up` refuses the project'
                 elif missing:
-                    reason = f'"{service.name}" runs with profile {", ".join(missing)}'
+                    when = f"`docker compose --profile {missing[0]} up` refuses the project"
                 else:
                     continue
-                profiles = ", ".join(other.profiles)
+                profiles = " or ".join(other.profiles)
                 yield Violation(
                     dependency.span,
-                    f'service "{service.name}" depends on "{target}", which only runs with profile {profiles}, '
-                    f"but {reason}; set required: false or give both the same profiles",
+                    f'service "{service.name}" depends on "{target}", which only runs with profile {profiles}: '
+                    f"{when}; set required: false or give both the same profiles",
                     service.name,
+                    Severity.WARNING,
                 )
