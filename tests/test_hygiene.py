@@ -32,8 +32,8 @@ def test_database_ports_are_left_to_exposed_database(tmp_path: Path) -> None:
         "    image: postgres:16.4\n"
         '    ports: ["5432:5432"]\n'
         "  web:\n"
-        "    image: nginx:1.27\n"
-        '    ports: ["8080:80"]\n'
+        "    image: example/admin:1.4\n"
+        '    ports: ["8080:8080"]\n'
     )
     found = findings(tmp_path)
     assert where(found, "CL202") == [("compose.yaml", 4, 13)]
@@ -83,7 +83,7 @@ def test_host_address_from_the_environment_decides(tmp_path: Path) -> None:
 def test_an_override_that_publishes_a_port_is_reported_in_the_override(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\n")
     (tmp_path / "compose.override.yaml").write_text(
-        'services:\n  web:\n    ports:\n      - "127.0.0.1:8080:80"\n      - "8443:443"\n'
+        'services:\n  web:\n    ports:\n      - "127.0.0.1:8080:80"\n      - "9443:9443"\n'
     )
     found = findings(tmp_path, "compose.yaml", "compose.override.yaml")
     assert where(found, "CL204") == [("compose.override.yaml", 5, 9)]

@@ -31,7 +31,7 @@ services:
     image: nginx:1.27
     ports:
       - mode: host
-        target: 80
+        target: 8000
         published: "8080"
       - target: 9000
 
@@ -44,6 +44,19 @@ def test_long_syntax_ports_point_at_the_published_port_or_the_target(tmp_path: P
     found = lint(tmp_path, LONG_PORTS, "CL204")
     # `published: "8080"` on line 7 (not `- mode: host`), then `target: 9000` without a published port.
     assert [where(f) for f in found] == [(7, 20, 7, 26), (8, 17, 8, 21)]
+
+
+def test_web_entry_points_are_not_reported_as_open_to_the_world(tmp_path: Path) -> None:
+    text = (
+        "services:\n  proxy:\n    image: traefik:v3.1\n"
+        '    ports: ["80:80", "443:443", "8080:80", "8443:443", "9000:9000", "80"]\n'
+    )
+    found = lint(tmp_path, text, "CL204")
+    # HTTP and HTTPS on a chosen host port are the point; the admin port and a random port are not.
+    assert [(f.column, f.message.split(" of ")[0]) for f in found] == [
+        (56, "port 9000:9000/tcp"),
+        (69, "container port 80/tcp (on a random host port)"),
+    ]
 
 
 def test_a_block_mapping_ends_with_its_last_value_not_at_the_next_item(tmp_path: Path) -> None:
