@@ -59,9 +59,11 @@ EXPECTED: dict[str, int] = {
     # No two mappings claim one host port (every service has its own; no replicas with a fixed port).
     "CL203": 0,
     # Ports on every interface, not databases (CL202 has those): 251 container-only entries ("- 3000",
-    # which Dokploy templates use to reach the app; Docker publishes them on a random host port of every
-    # interface), 113 "8080:8080"-style mappings (3 through ${VAR:-default}).
-    "CL204": 364,
+    # 31 of them "- 80", which Dokploy templates use to reach the app; Docker publishes them on a random
+    # host port of every interface, around the proxy), 93 "9000:9000"-style mappings (3 through
+    # ${VAR:-default}). 20 HTTP/HTTPS entry points ("80:80", "8080:80", "443:443") stopped being
+    # reported (issue 16): publishing a web server to the world is the point.
+    "CL204": 344,
     # Default-on hygiene rules with nothing to report: 3 services use network_mode: host (none with
     # ports), 1 sets a static IP (inside its subnet), 1 sets an alias (unique); no bridge mode, no
     # external network options, no overlapping subnets.
@@ -99,8 +101,9 @@ EXPECTED: dict[str, int] = {
     "CL406": 0,
     # 28 docker.sock mounts (proxies, dashboards, CI: meant, each one to proxy or suppress), 2 `/` mounts.
     "CL402": 30,
-    # 5 errors (/root, /lib/modules writable; /proc, /sys, /run/dbus read-only), 5 writable below /etc, /usr.
-    "CL403": 10,
+    # 5 errors (/root, /lib/modules writable; /proc, /sys, /run/dbus read-only), 5 writable below /etc, /usr,
+    # and appwrite's openruntimes-executor mounting the host's /tmp writable (true; new in issue 16).
+    "CL403": 11,
     # network_mode: host (cloudflared, cloudflare-ddns, plex) and pid: host (glances), each needed.
     "CL404": 4,
     # seccomp and AppArmor unconfined (photoprism 4, netdata 1), label=disable (supabase vector 2).
@@ -115,12 +118,22 @@ EXPECTED: dict[str, int] = {
     "CL413": 0,
     "CL414": 0,
     "CL417": 0,
-    # Literal credentials, each written once (anchors and extends counted once), all true: 78 values,
-    # 24 ${VAR:-default} defaults, 1 `--pass root` command flag; mostly template passwords (postgres,
-    # changeme, sTr0NGp4ssw0rd, fake-us-master-token) that every deployment of the template shares.
-    "CL415": 103,
+    # Literal credentials, each written once (anchors and extends counted once), all true: 67 values and
+    # 14 well-known defaults (postgres, changeme, example...), 20 + 4 ${VAR:-default} defaults, 1
+    # `--pass root` command flag; mostly template passwords that every deployment shares. Issue 16
+    # (names and values judged): +4 true (DB_ENC_KEY of both supabase realtime services, datalens's two
+    # base64 DL_CRY_KEY_VAL_ID_key_1 keys), -1 placeholder (karakeep's NEXTAUTH_SECRET: your_secure_key).
+    "CL415": 106,
     # Connection strings with a literal password (postgres://posthog:posthog@db...), 5 inside defaults.
     "CL416": 37,
+    # No published Docker Engine API (no dind or socket proxy publishes 2375/2376).
+    "CL422": 0,
+    # Data services without authentication, each read, all true: POSTGRES_HOST_AUTH_METHOD=trust
+    # (glitchtip, spliit, xsshunter), xpack.security.enabled=false (argilla, postiz, and elastic-search,
+    # published: an error), librechat's `mongod --noauth`, heyform's keydb `--protected-mode no`,
+    # rocketchat's Bitnami ALLOW_EMPTY_PASSWORD=yes, and 7 redis, mongo and dragonfly services without
+    # any password published on all interfaces (mostly "- 6379": a random host port), errors.
+    "CL423": 16,
 }
 
 
