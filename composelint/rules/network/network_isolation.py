@@ -210,6 +210,10 @@ class _Reach:
         """Whether an admin tool's environment names an address (then only that service is its)."""
         return any(value and _ADDRESS_KEY.search(key.upper()) for key, value in tool.environment.items())
 
+    def why(self, service: str) -> str:
+        """Why composelint takes ``service`` for a data service, when its image alone does not say."""
+        return self._ctx.data_services.why(self.project.services[service])
+
     def shared_networks(self, a: str, b: str) -> list[str]:
         networks_b = self.graph.memberships(b)
         return [docker_name for docker_name in self.graph.memberships(a) if docker_name in networks_b]
@@ -387,8 +391,9 @@ class NetworkIsolation(Rule):
         reach: _Reach, other: str, target: str, legitimate: frozenset[str], reason: str, pair: bool = False
     ) -> Violation:
         span, culprit, route = reach.opening(other, target, legitimate)
+        why = reach.why(target)
         if pair:
             message = f"data services {target} and {other} reach each other {route}, but {reason}"
         else:
-            message = f"{target} is reachable from {other} {route}, but {reason}"
+            message = f"{target}{why} is reachable from {other} {route}, but {reason}"
         return Violation(span, message, culprit)
