@@ -135,6 +135,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="report `# composelint: disable` comments that suppress nothing",
     )
+    fixing = check.add_argument_group("fixes")
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes (each verified first), then report what is left",
+    )
+    fixing.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, also the fixes that change behaviour",
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff and write nothing (exit 1 if any)",
+    )
     baseline = rules.add_mutually_exclusive_group()
     baseline.add_argument(
         "--baseline", metavar="FILE", help="report only findings this baseline does not record"

@@ -26,6 +26,17 @@ def options_section(rule: type[Rule]) -> str:
     return "\n".join(lines)
 
 
+def fix_text(rule: type[Rule]) -> str:
+    """Whether and how the rule fixes: "safe — ...", "unsafe (--unsafe-fixes) — ...", or "none"."""
+    if rule.fix_safety == "safe":
+        head = "safe (`--fix`)"
+    elif rule.fix_safety == "unsafe":
+        head = "unsafe (`--fix --unsafe-fixes`: it changes what the project does)"
+    else:
+        head = "none"
+    return f"{head} — {rule.fix_summary}" if rule.fix_summary else head
+
+
 def rule_page(rule: type[Rule]) -> str:
     """The full Markdown page of a rule."""
     state = "on by default" if rule.enabled_by_default else "off by default (enable with `--extend-select`)"
@@ -37,7 +48,7 @@ def rule_page(rule: type[Rule]) -> str:
         f"- **Family:** {rule.family()} ({rule.id[:3]}xx)",
         f"- **Default severity:** {rule.severity.value}",
         f"- **Enabled:** {state}",
-        f"- **Fixable:** {'yes' if rule.fixable else 'no'}",
+        f"- **Fix:** {fix_text(rule)}",
         "",
     ]
     body = rule.docs().split("\n", 1)[1].strip() if "\n" in rule.docs() else ""
@@ -46,14 +57,14 @@ def rule_page(rule: type[Rule]) -> str:
 
 def rules_table(registry: Registry, link: bool = False) -> str:
     lines = [
-        "| id | name | family | severity | default | fixable | summary |",
+        "| id | name | family | severity | default | fix | summary |",
         "|---|---|---|---|---|---|---|",
     ]
     for rule in registry.rules:
         name = f"[`{rule.name}`](rules/{page_name(rule)})" if link else f"`{rule.name}`"
         lines.append(
             f"| {rule.id} | {name} | {rule.family()} | {rule.severity.value} | "
-            f"{'on' if rule.enabled_by_default else 'off'} | {'yes' if rule.fixable else 'no'} | {rule.summary} |"
+            f"{'on' if rule.enabled_by_default else 'off'} | {rule.fix_safety or 'no'} | {rule.summary} |"
         )
     return "\n".join(lines) + "\n"
 

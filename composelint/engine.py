@@ -18,7 +18,7 @@ from composelint.compose.loader import LoadedProject, LoadOptions, load_project
 from composelint.compose.span import Span
 from composelint.compose.tree import YMap
 from composelint.config import ignored_by_glob
-from composelint.finding import Finding, Severity, Violation
+from composelint.finding import Finding, Fix, Severity, Violation
 from composelint.fingerprint import Locator, Place, places
 from composelint.project.model import Project, build_project
 from composelint.registry import Registry
@@ -40,6 +40,7 @@ class RunOptions:
         "env_files",
         "environ",
         "locate",
+        "overlay",
         "profiles",
         "project_directory",
         "project_name",
@@ -57,6 +58,8 @@ class RunOptions:
         root: str | None = None,
         # Each finding's YAML place (for baselines and fingerprints); off by default, it costs time.
         locate: bool = False,
+        # Texts to read instead of the files on disk (a fix being verified before it is written).
+        overlay: Mapping[str, bytes] | None = None,
     ) -> None:
         self.project_name = project_name
         self.project_directory = project_directory
@@ -66,6 +69,7 @@ class RunOptions:
         self.cwd = os.getcwd() if cwd is None else cwd
         self.root = root
         self.locate = locate
+        self.overlay: Mapping[str, bytes] = overlay if overlay is not None else {}
 
     def _replace(self, **changes: Any) -> RunOptions:
         return RunOptions(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
@@ -74,7 +78,7 @@ class RunOptions:
 class ProjectResult:
     """What linting one project gave: its findings, where they are, its suppressions."""
 
-    __slots__ = ("compose_files", "directives", "files_read", "findings", "places", "spec")
+    __slots__ = ("compose_files", "directives", "files_read", "findings", "fixes", "places", "spec")
 
     def __init__(
         self,
@@ -93,6 +97,7 @@ class ProjectResult:
         self.directives = directives if directives is not None else suppress.Directives()
         self.files_read = files_read
         self.compose_files = compose_files
+        self.fixes: dict[Finding, Fix] = {}  # the fix each rule offers for a finding (not verified)
 
 
 def load(
@@ -111,6 +116,7 @@ def load(
                 cwd=options.cwd,
                 limits=settings.limits,
                 root=root,
+                overlay=options.overlay,
             )
         )
     except Exception as exc:  # a loader bug must not stop the run: report it on this project
@@ -175,7 +181,10 @@ def empty_project(loaded: LoadedProject) -> Project:
     )
 
 
-def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> list[Finding]:
+def run_rules(
+    loaded: LoadedProject, settings: Settings, registry: Registry, fixes: dict[Finding, Fix] | None = None
+) -> list[Finding]:
+    """The findings of the enabled rules; with ``fixes``, the fix each rule offers is put there."""
     try:
         project = build_project(loaded)
     except Exception as exc:  # a model bug must not stop the run either
@@ -200,7 +209,10 @@ def run_rules(loaded: LoadedProject, settings: Settings, registry: Registry) -> 
         try:
             violations = iter(rule_class().check(rule_ctx))
             for violation in violations:
-                findings.append(stamp(rule_class, violation, settings))
+                finding = stamp(rule_class, violation, settings)
+                findings.append(finding)
+                if violation.fix is not None and fixes is not None:
+                    fixes[finding] = violation.fix
                 if len(findings) - start >= cap:  # rare: only then are findings counted per file
                     collect_capped(rule_class, violations, settings, findings, start)
                     break
@@ -306,15 +318,18 @@ def lint_project(
 ) -> ProjectResult:
     registry = registry if registry is not None else Registry.default()
     loaded = load(spec, settings, options, roots)
+    offered: dict[Finding, Fix] = {}
     findings = without_per_file_ignores(
-        run_rules(loaded, settings, registry), settings, registry, options.cwd
+        run_rules(loaded, settings, registry, offered), settings, registry, options.cwd
     )
     locator = Locator(loaded.documents, loaded.sources)
     findings, directives = suppress.apply(findings, loaded.sources, loaded.documents, locator, registry)
     found_places = places(findings, locator) if options.locate else {}
-    return ProjectResult(
+    result = ProjectResult(
         spec, findings, found_places, directives, tuple(loaded.sources), tuple(loaded.documents)
     )
+    result.fixes = {finding: offered[finding] for finding in findings if finding in offered}
+    return result
 
 
 def without_per_file_ignores(

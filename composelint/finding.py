@@ -29,6 +29,23 @@ class Severity(enum.Enum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
+class Edit(NamedTuple):
+    """Replace the text written at ``span`` (zero-width: insert there) with ``text``."""
+
+    span: Span
+    text: str
+
+
+class Fix(NamedTuple):
+    """How to fix a violation: edits where the values were written, verified before they are written."""
+
+    description: str  # what the edit does, for reports: "bind the port to 127.0.0.1"
+    edits: tuple[Edit, ...]
+    safe: bool  # False: it changes what the project does (`--unsafe-fixes`)
+    # The model paths the fix may change ("services.web.ports"): the verifier refuses any other change.
+    fields: tuple[str, ...] = ()
+
+
 class Violation(NamedTuple):
     """A rule's report: the node it concerns and what is wrong with it. The engine does the rest."""
 
@@ -38,6 +55,7 @@ class Violation(NamedTuple):
     # Graded rules set it per case (e.g. error when Docker refuses, warning when it ignores);
     # a severity from the configuration still wins.
     severity: Severity | None = None
+    fix: Fix | None = None
 
 
 class Finding(NamedTuple):

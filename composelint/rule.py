@@ -122,7 +122,10 @@ class Rule:
     severity: ClassVar[Severity]
     summary: ClassVar[str]
     enabled_by_default: ClassVar[bool] = True
-    fixable: ClassVar[bool] = False
+    # "safe" (applied by --fix), "unsafe" (only with --unsafe-fixes: it changes what the project
+    # does), or "" (no fix); `fix_summary` says what the edit is, or why there is none.
+    fix_safety: ClassVar[str] = ""
+    fix_summary: ClassVar[str] = ""
     # Rules about security get a CVSS-like score for GitHub code scanning (0.0-10.0).
     security_severity: ClassVar[float | None] = None
     options: ClassVar[Mapping[str, Option]] = {}

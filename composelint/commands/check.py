@@ -125,6 +125,18 @@ def run_check(args: argparse.Namespace) -> int:
     if render is None:
         raise UsageError(f"format {fmt} is not available")
     extra_reports = _extra_reports(args.reports)
+    if args.fix or args.diff:
+        if args.fix and args.diff:
+            raise UsageError("give either --fix (write the fixes) or --diff (show them), not both")
+        if args.baseline or args.write_baseline:
+            raise UsageError("--fix and --diff do not combine with a baseline")
+        fixed = _run_fixes(
+            specs, settings, run_options(args, cwd), registry, args.unsafe_fixes, args.diff, cwd
+        )
+        if args.diff:
+            return EXIT_FINDINGS if fixed else EXIT_OK
+    elif args.unsafe_fixes:
+        raise UsageError("--unsafe-fixes goes with --fix or --diff")
     formats = {fmt, *extra_reports.values()}
     # Baselines and fingerprinted formats need each finding's YAML node; other runs skip that work.
     locate = known is not None or bool(args.write_baseline) or bool(formats & set(FINGERPRINTED))
@@ -182,6 +194,7 @@ def run_check(args: argparse.Namespace) -> int:
         findings=tuple(findings),
         files=files,
         notes=tuple(dict.fromkeys(spec.merged for spec in specs if spec.merged)),
+        fixes={finding: fix for result in results for finding, fix in result.fixes.items()},
         cwd=cwd,
         registry=registry,
         fail_level=settings.fail_level,
@@ -236,3 +249,61 @@ def _write_report(path: str, text: str) -> None:
         write_atomically(path, text)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _run_fixes(
+    specs: list[ProjectSpec],
+    settings: Settings,
+    options: RunOptions,
+    registry: Registry,
+    unsafe: bool,
+    diff_only: bool,
+    cwd: str,
+) -> int:
+    """Fix every project (or print the diff); returns how many fixes were (or would be) applied.
+    What was refused is said on stderr, with why."""
+    import difflib
+
+    from composelint.fixing import fix_project
+
+    applied = 0
+    changed_files: dict[str, tuple[bytes, bytes]] = {}
+    for spec in specs:
+        outcome = fix_project(spec, settings, options, registry, unsafe)
+        applied += len(outcome.applied)
+        for path, texts in outcome.changed.items():
+            changed_files.setdefault(path, texts)
+        for refused in outcome.refused:
+            finding = refused.finding
+            where = f"{os.path.relpath(finding.path, cwd)}:{finding.line}:{finding.column}"
+            sys.stderr.write(
+                printable(f"composelint: not fixed: {finding.rule_id} at {where}: {refused.why}") + "\n"
+            )
+    if diff_only:
+        for path, (before, after) in sorted(changed_files.items()):
+            shown = os.path.relpath(path, cwd)
+            lines = difflib.unified_diff(
+                before.decode("utf-8").splitlines(keepends=True),
+                after.decode("utf-8").splitlines(keepends=True),
+                fromfile=f"a/{shown}",
+                tofile=f"b/{shown}",
+            )
+            sys.stdout.write(printable_diff("".join(lines)))
+        return applied
+    for path, (_, after) in sorted(changed_files.items()):
+        try:
+            write_atomically(path, after)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    if applied:
+        plural = "s" if applied != 1 else ""
+        files = len(changed_files)
+        sys.stderr.write(
+            f"composelint: fixed {applied} finding{plural} in {files} file{'s' if files != 1 else ''}\n"
+        )
+    return applied
+
+
+def printable_diff(text: str) -> str:
+    """A diff's lines, each made safe for the terminal (the file's own text may hold escapes)."""
+    return "".join(printable(line.rstrip("\n")) + "\n" for line in text.splitlines(keepends=True))

@@ -15,7 +15,7 @@ from composelint.registry import Registry
 
 def run_rules(args: argparse.Namespace) -> int:
     registry = Registry.default()
-    rows = [("ID", "NAME", "FAMILY", "SEVERITY", "DEFAULT", "FIXABLE")]
+    rows = [("ID", "NAME", "FAMILY", "SEVERITY", "DEFAULT", "FIX")]
     for rule in registry.rules:
         rows.append(
             (
@@ -24,7 +24,7 @@ def run_rules(args: argparse.Namespace) -> int:
                 rule.family(),
                 rule.severity.value,
                 "on" if rule.enabled_by_default else "off",
-                "yes" if rule.fixable else "no",
+                rule.fix_safety or "no",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

@@ -51,6 +51,7 @@ class LoadOptions:
         "environ",
         "files",
         "limits",
+        "overlay",
         "profiles",
         "project_directory",
         "project_name",
@@ -70,6 +71,8 @@ class LoadOptions:
         limits: Limits = DEFAULT_LIMITS,
         # Directory no file outside of may be read (include, extends, env_file); None: no restriction.
         root: str | None = None,
+        # Path -> the bytes to read instead of the file on disk (a fix being verified).
+        overlay: Mapping[str, bytes] | None = None,
     ) -> None:
         self.files = files
         self.project_directory = project_directory
@@ -80,6 +83,7 @@ class LoadOptions:
         self.cwd = os.getcwd() if cwd is None else cwd
         self.limits = limits
         self.root = root
+        self.overlay: Mapping[str, bytes] = overlay if overlay is not None else {}
 
 
 class LoadedProject:
@@ -156,7 +160,15 @@ _KERNEL_FILES = ("/proc/", "/sys/", "/dev/")
 class _Files:
     """Reads files once, within the limits, never touching devices, FIFOs or paths outside ``root``."""
 
-    def __init__(self, limits: Limits, root: str | None, errors: list[ComposeError], cwd: str) -> None:
+    def __init__(
+        self,
+        limits: Limits,
+        root: str | None,
+        errors: list[ComposeError],
+        cwd: str,
+        overlay: Mapping[str, bytes] | None = None,
+    ) -> None:
+        self.overlay: Mapping[str, bytes] = overlay or {}
         self.limits = limits
         self.cwd = cwd
         self.root = os.path.realpath(root) if root else None
@@ -174,6 +186,8 @@ class _Files:
         if problem is not None:
             self.errors.append(ComposeError(problem[0], span, problem[1]))
             return None
+        if path in self.overlay:
+            return self.overlay[path]
         try:
             with open(path, "rb") as handle:
                 # Read what the file holds, not a buffer of the limit's size (8 MB allocated per
@@ -281,7 +295,7 @@ class _Loader:
     def __init__(self, options: LoadOptions) -> None:
         self.options = options
         self.errors: list[ComposeError] = []
-        self.files = _Files(options.limits, options.root, self.errors, options.cwd)
+        self.files = _Files(options.limits, options.root, self.errors, options.cwd, options.overlay)
         self._reported: set[tuple[Span | None, str]] = set()
         self.budget = Budget()
         # Each `extends` base file and each included file is loaded once per project and

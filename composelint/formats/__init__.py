@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from composelint import __version__
-from composelint.finding import Finding, Severity
+from composelint.finding import Finding, Fix, Severity
 from composelint.registry import Registry
 from composelint.rule import Rule
 
@@ -25,6 +25,7 @@ class Report:
         "files",
         "findings",
         "fingerprints",
+        "fixes",
         "notes",
         "quiet",
         "registry",
@@ -50,6 +51,8 @@ class Report:
         statistics: bool = False,  # counts per rule after the findings
         # What the reader should know about what was checked: files merged that were not all named.
         notes: tuple[str, ...] = (),
+        # The fix each rule offers for a finding (unverified: --fix verifies before writing).
+        fixes: Mapping[Finding, Fix] | None = None,
     ) -> None:
         self.findings = findings
         self.files = files
@@ -63,6 +66,7 @@ class Report:
         self.quiet = quiet
         self.statistics = statistics
         self.notes = notes
+        self.fixes: Mapping[Finding, Fix] = fixes if fixes is not None else {}
         self._sources: dict[str, list[str] | None] = {}
 
     def _replace(self, **changes: Any) -> Report:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from composelint.docs import help_uri, rule_page
-from composelint.finding import Finding, Severity
+from composelint.finding import Finding, Fix, Severity
 from composelint.formats import Report
 from composelint.rule import Rule
 
@@ -89,4 +89,31 @@ def _result(report: Report, finding: Finding, index: dict[str, int]) -> dict[str
     }
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
+    fix = report.fixes.get(finding)
+    if fix is not None and fix.edits:
+        result["fixes"] = [_fix(report, fix)]
     return result
+
+
+def _fix(report: Report, fix: Fix) -> dict[str, Any]:
+    """SARIF's fix object: the edits as replacements of regions of each file (not yet verified)."""
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for edit in fix.edits:
+        span = edit.span
+        deleted = {
+            "startLine": span.line,
+            "startColumn": span.column,
+            "endLine": span.end_line,
+            "endColumn": span.end_column,
+        }
+        by_path.setdefault(span.path, []).append(
+            {"deletedRegion": deleted, "insertedContent": {"text": edit.text}}
+        )
+    description = fix.description + ("" if fix.safe else " (unsafe: it changes behaviour)")
+    return {
+        "description": {"text": description},
+        "artifactChanges": [
+            {"artifactLocation": _artifact(report, path), "replacements": replacements}
+            for path, replacements in by_path.items()
+        ],
+    }

@@ -79,6 +79,9 @@ def footer(report: Report) -> str:
         out.append("")
     out.extend(f"note: {printable(note)}" for note in report.notes)
     out.append(summary(report))
+    fixable = fixable_line(report)
+    if fixable:
+        out.append(fixable)
     out.append(verdict(report))
     return "\n".join(out) + "\n"
 
@@ -160,6 +163,19 @@ def summary(report: Report) -> str:
     ]
     total = len(report.findings)
     return f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {checked}."
+
+
+def fixable_line(report: Report) -> str:
+    """ "N fixable with --fix (M more with --unsafe-fixes)." for the findings in the report."""
+    offered = [report.fixes[f] for f in report.findings if f in report.fixes and report.fixes[f].edits]
+    safe = sum(1 for fix in offered if fix.safe)
+    unsafe = len(offered) - safe
+    if not offered:
+        return ""
+    if not safe:
+        return f"{unsafe} fixable with --fix --unsafe-fixes."
+    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+    return f"{safe} fixable with --fix{more}."
 
 
 def verdict(report: Report) -> str:

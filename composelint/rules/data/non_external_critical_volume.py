@@ -5,10 +5,12 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
+from composelint.compose.span import Span
 from composelint.compose.tree import YMap
-from composelint.finding import Severity, Violation
+from composelint.finding import Edit, Fix, Severity, Violation
 from composelint.project.model import Volume
 from composelint.rule import Context, Rule
+from composelint.rules.edits import add_entry, as_yaml, no_fix, raw_top_level, source_lines, written
 
 
 def _stored_elsewhere(volume: Volume) -> bool:
@@ -64,6 +66,12 @@ class NonExternalCriticalVolume(Rule):
 
     id = "CL302"
     name = "non-external-critical-volume"
+    fix_safety = "unsafe"
+    fix_summary = (
+        "declares the volume `external: true` with `name:` its current Docker name, so the data stays "
+        "where it is; the volume must then exist before `docker compose up` (`docker volume create NAME` "
+        "once, which an existing volume does not need)"
+    )
     severity = Severity.WARNING
     summary = "Critical data in a volume that docker compose down -v deletes"
 
@@ -96,4 +104,44 @@ class NonExternalCriticalVolume(Rule):
                     f"volume {mount.source} {what} but is not external: `docker compose down -v` deletes it; "
                     "declare it `external: true` and create it once",
                     service.name,
+                    fix=_external(ctx, volume) if volume is not None else None,
                 )
+
+
+def _external(ctx: Context, volume: Volume) -> Fix | None:
+    """`pgdata:` -> `pgdata: {external: true, name: project_pgdata}`; a block declaration gets the two
+    keys. None when it sets driver options, which an external volume cannot have."""
+    declared = raw_top_level(ctx, volume.span.path, "volumes")
+    if declared is None or volume.name not in declared:
+        return None
+    value = declared[volume.name]
+    name = as_yaml(volume.effective_name)
+    description = (
+        f"declare volume {volume.name} external (first: docker volume create {volume.effective_name})"
+    )
+    fields = (f"volumes.{volume.name}",)
+    if value is None:
+        key = declared.key_span(volume.name)
+        lines = source_lines(ctx, key.path)
+        line = lines[key.line - 1]
+        colon = line.find(":", key.end_column - 1)
+        if colon < 0 or (line[colon + 1 :].strip(" \r") and not line[colon + 1 :].strip().startswith("#")):
+            return None
+        edit = Edit(Span.point(key.path, key.line, colon + 2), f" {{external: true, name: {name}}}")
+        return Fix(description, (edit,), safe=False, fields=fields)
+    if not isinstance(value, YMap) or set(value) - {"name", "labels"}:
+        return no_fix("the volume sets driver options, which an external volume cannot have")
+    entries = ["external: true"] + ([] if "name" in value else [f"name: {name}"])
+    if not value:
+        replaced = written(ctx, declared.value_span(volume.name))
+        if replaced != "{}":
+            return None
+        edit = Edit(declared.value_span(volume.name), "{" + ", ".join(entries) + "}")
+        return Fix(description, (edit,), safe=False, fields=fields)
+    first = add_entry(ctx, value, entries[0])
+    if first is None:
+        return None
+    separator = first.text[: len(first.text) - len(entries[0])]
+    return Fix(
+        description, (Edit(first.span, "".join(separator + e for e in entries)),), safe=False, fields=fields
+    )

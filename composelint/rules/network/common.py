@@ -8,7 +8,10 @@ from typing import NamedTuple
 
 from composelint.compose.span import Span
 from composelint.compose.tree import IStr, YMap, YSeq
+from composelint.finding import Edit, Fix
 from composelint.project.model import Network, PortMapping, Service
+from composelint.rule import Context
+from composelint.rules.edits import add_entry, no_fix, raw_service, scalar_content, why_not_editable
 
 
 def run_together(a: Service, b: Service) -> bool:
@@ -97,3 +100,66 @@ def ipam_subnets(network: Network) -> list[Subnet] | None:
         span = entry.value_span("subnet") if "subnet" in entry else configs.item_span(index)
         found.append(Subnet(network, subnet, span, gateway_ip))
     return found
+
+
+LOOPBACK_FIX = "bind the port to 127.0.0.1"
+
+
+def bind_to_loopback(ctx: Context, service: Service, port: PortMapping) -> Fix | None:
+    """Bind a published port to 127.0.0.1 where it is written: `"8080:80"` -> `"127.0.0.1:8080:80"`,
+    `"0.0.0.0:8080:80"` -> `"127.0.0.1:8080:80"`, `"80"` -> `"127.0.0.1::80"`, and `host_ip:
+    127.0.0.1` in long syntax. Unsafe: other hosts lose access. None where the port is not written
+    in the service's own mapping (an anchor, a merge) or comes from a variable."""
+    if port.template is not None:
+        return no_fix("the port comes from `${...}` interpolation: change the variable's value instead")
+    reason = why_not_editable(ctx, service, port.span)
+    if reason is not None:
+        return no_fix(reason)
+    own = raw_service(ctx, service, port.span.path)
+    ports = own.get("ports") if own is not None else None
+    if not isinstance(ports, YSeq):
+        return None
+    fields = (f"services.{service.name}.ports",)
+    for entry, item_span in ports.items_with_spans():
+        if isinstance(entry, str) and item_span == port.span:
+            edit = _short_syntax_host(ctx, item_span)
+        elif isinstance(entry, YMap) and port.span in (
+            entry.value_spans.get("published"),
+            entry.value_spans.get("target"),
+        ):
+            edit = _long_syntax_host(ctx, entry)
+        else:
+            continue
+        return Fix(LOOPBACK_FIX, (edit,), safe=False, fields=fields) if edit is not None else None
+    return None
+
+
+def _short_syntax_host(ctx: Context, item: Span) -> Edit | None:
+    content = scalar_content(ctx, item)
+    if content is None:
+        return None
+    span, text = content
+    if text.startswith("["):  # "[::]:8444:443"
+        close = text.find("]")
+        host, rest = text[: close + 1], text[close + 2 :]
+        if close < 0 or text[close + 1 : close + 2] != ":" or rest.count(":") != 1:
+            return None
+        return Edit(Span(span.path, span.line, span.column, span.line, span.column + len(host)), "127.0.0.1")
+    parts = text.split(":")
+    start = Span.point(span.path, span.line, span.column)
+    if len(parts) == 3:
+        return Edit(
+            Span(span.path, span.line, span.column, span.line, span.column + len(parts[0])), "127.0.0.1"
+        )
+    if len(parts) == 2:
+        return Edit(start, "127.0.0.1:")
+    if len(parts) == 1:
+        return Edit(start, "127.0.0.1::")
+    return None
+
+
+def _long_syntax_host(ctx: Context, entry: YMap) -> Edit | None:
+    if "host_ip" in entry:
+        current = scalar_content(ctx, entry.value_span("host_ip"))
+        return Edit(current[0], "127.0.0.1") if current is not None else None
+    return add_entry(ctx, entry, "host_ip: 127.0.0.1")

@@ -8,7 +8,7 @@ from composelint.compose.specs import is_wildcard
 from composelint.finding import Severity, Violation
 from composelint.project.model import PortMapping
 from composelint.rule import Context, Rule
-from composelint.rules.network.common import as_written
+from composelint.rules.network.common import as_written, bind_to_loopback
 
 
 class ExposedDatabase(Rule):
@@ -51,6 +51,11 @@ class ExposedDatabase(Rule):
 
     id = "CL202"
     name = "exposed-database"
+    fix_safety = "unsafe"
+    fix_summary = (
+        "binds the port to 127.0.0.1 where it is written (long syntax gets `host_ip: 127.0.0.1`): "
+        "clients on other hosts lose access"
+    )
     severity = Severity.ERROR
     summary = "A data service publishes a port on a non-loopback address"
     security_severity = 8.6
@@ -97,6 +102,7 @@ class ExposedDatabase(Rule):
                         f"{_interfaces(port)} ({_host_port(port)}){as_written(port)}; bind it to "
                         "127.0.0.1 or drop the mapping and reach it over an internal network",
                         service.name,
+                        fix=bind_to_loopback(ctx, service, port),
                     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Rule
-from composelint.rules.network.common import Entry, as_written, port_entries, ports_ignored
+from composelint.rules.network.common import Entry, as_written, bind_to_loopback, port_entries, ports_ignored
 
 
 class PortAllInterfaces(Rule):
@@ -51,6 +51,11 @@ class PortAllInterfaces(Rule):
 
     id = "CL204"
     name = "port-all-interfaces"
+    fix_safety = "unsafe"
+    fix_summary = (
+        'binds the port to 127.0.0.1 where it is written (`"8080:8080"` becomes `"127.0.0.1:8080:8080"`, '
+        "long syntax gets `host_ip: 127.0.0.1`): other hosts lose access"
+    )
     severity = Severity.INFO
     summary = "A port is published on all interfaces"
 
@@ -68,6 +73,7 @@ class PortAllInterfaces(Rule):
                     f"{_shown(entry)} of service {service.name} is published on all interfaces{as_written(port)}; "
                     "bind it to 127.0.0.1 if only this host needs it, or use expose if only other services do",
                     service.name,
+                    fix=bind_to_loopback(ctx, service, port),
                 )
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.finding import Severity, Violation
+from composelint.compose.tree import YSeq
+from composelint.finding import Fix, Severity, Violation
+from composelint.project.model import Service
 from composelint.rule import Context, Rule
+from composelint.rules.edits import add_entry, raw_service
 from composelint.rules.security.common import no_new_privileges
 
 
@@ -41,6 +44,11 @@ class NoNewPrivilegesMissing(Rule):
 
     id = "CL407"
     name = "no-new-privileges-missing"
+    fix_safety = "unsafe"
+    fix_summary = (
+        'adds `security_opt: ["no-new-privileges:true"]` to the service (or the option to its list): '
+        "setuid programs such as sudo stop gaining privileges"
+    )
     severity = Severity.WARNING
     summary = "A service does not set no-new-privileges"
     enabled_by_default = False
@@ -55,4 +63,22 @@ class NoNewPrivilegesMissing(Rule):
                     f"service {service.name} does not set no-new-privileges; add no-new-privileges:true "
                     "to security_opt",
                     service.name,
+                    fix=_add_option(ctx, service),
                 )
+
+
+def _add_option(ctx: Context, service: Service) -> Fix | None:
+    own = raw_service(ctx, service)
+    if own is None:
+        return None
+    options = own.get("security_opt")
+    if isinstance(options, YSeq):
+        edit = add_entry(ctx, options, '"no-new-privileges:true"')
+    elif "security_opt" in own:
+        return None  # written in another shape (a variable, null): left to the user
+    else:
+        edit = add_entry(ctx, own, 'security_opt: ["no-new-privileges:true"]')
+    if edit is None:
+        return None
+    fields = (f"services.{service.name}.security_opt",)
+    return Fix("add no-new-privileges:true to security_opt", (edit,), safe=False, fields=fields)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from composelint.finding import Severity
-from composelint.rule import Rule
+from collections.abc import Iterator
+
+from composelint.compose.span import Span
+from composelint.compose.tree import YMap
+from composelint.finding import Edit, Fix, Severity, Violation
+from composelint.rule import Context, Rule
+from composelint.rules.edits import source_lines
 
 
 class ObsoleteVersion(Rule):
@@ -39,3 +44,37 @@ class ObsoleteVersion(Rule):
     severity = Severity.INFO
     summary = "The top-level version key is obsolete"
     load_error_kinds = ("obsolete-version",)
+    fix_safety = "safe"
+    fix_summary = "removes the `version:` line (a comment on it stays)"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for violation in super().check(ctx):
+            yield violation._replace(fix=_removal(ctx, violation.span))
+
+
+def _removal(ctx: Context, key: Span) -> Fix | None:
+    """Delete the `version: ...` line: the key at column 1 with a one-line value."""
+    document = next(
+        (
+            d
+            for d in ctx.documents.get(key.path) or ()
+            if isinstance(d, YMap) and d.key_span("version") == key
+        ),
+        None,
+    )
+    if document is None or key.column != 1:
+        return None
+    value = document.value_span("version")
+    if value.end_line != key.line:
+        return None
+    lines = source_lines(ctx, key.path)
+    rest = lines[key.line - 1][value.end_column - 1 :].rstrip("\r")
+    if rest.strip() and not rest.strip().startswith("#"):
+        return None
+    if rest.strip():  # keep the comment, on its own line
+        edit = Edit(
+            Span(key.path, key.line, 1, key.line, value.end_column + len(rest) - len(rest.lstrip())), ""
+        )
+    else:  # the whole line, with its line break
+        edit = Edit(Span(key.path, key.line, 1, key.line + 1, 1), "")
+    return Fix("remove the obsolete `version:` line", (edit,), safe=True)
