@@ -111,7 +111,8 @@ class _Project:
         self, spec: ProjectSpec, settings: Settings, options: RunOptions, registry: Registry
     ) -> None:
         self.spec = spec
-        self.settings = settings
+        # Whatever the selection, the validity rules judge whether a fix keeps the project valid.
+        self.settings = settings._replace(extend_select=(*settings.extend_select, "CL1"))
         self.options = options
         self.registry = registry
         self.texts: dict[str, str] = {}  # path -> the text as fixed so far

