@@ -138,3 +138,18 @@ def as_yaml(value: Any) -> str:
 def no_fix(why: str) -> Fix:
     """A fix the rule cannot make, and why: `--fix` reports it instead of editing."""
     return Fix(why, (), safe=False)
+
+
+def requoted(ctx: Context, span: Span, quote: str) -> Edit | None:
+    """The one-line scalar at ``span`` written with ``quote`` (`"`, `'`, or "" for none), its value
+    unchanged; None when the text holds quotes or escapes that would need rewriting."""
+    text = written(ctx, span)
+    if not text:
+        return None
+    content = scalar_content(ctx, span)
+    if content is None:
+        return None
+    inner = content[1]
+    if any(c in inner for c in "'\"\\"):
+        return None
+    return Edit(span, f"{quote}{inner}{quote}")

@@ -39,6 +39,7 @@ class ImageNotPinnedByDigest(Rule):
 
     id = "CL503"
     name = "image-not-pinned-by-digest"
+    fix_summary = "the digest is known only to the registry, which composelint never contacts"
     severity = Severity.WARNING
     summary = "An image is not pinned by digest"
     enabled_by_default = False

@@ -40,6 +40,7 @@ class ImageWithoutTag(Rule):
 
     id = "CL501"
     name = "image-without-tag"
+    fix_summary = "composelint cannot know which version you run: pin the tag yourself"
     severity = Severity.WARNING
     summary = "An image is pulled without a tag"
 

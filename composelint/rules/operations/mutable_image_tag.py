@@ -62,6 +62,7 @@ class MutableImageTag(Rule):
 
     id = "CL502"
     name = "mutable-image-tag"
+    fix_summary = "composelint cannot know which version a moving tag points at today: pin it yourself"
     severity = Severity.WARNING
     summary = "An image tag names a moving channel such as latest"
     options: ClassVar[Mapping[str, Option]] = {

@@ -52,6 +52,9 @@ class EngineSocketMount(Rule):
 
     id = "CL402"
     name = "engine-socket-mount"
+    fix_summary = (
+        "what the service does with the socket decides the replacement (a filtering proxy, or nothing)"
+    )
     severity = Severity.ERROR
     summary = "A service mounts a container engine's API socket"
     security_severity = 9.5

@@ -241,6 +241,7 @@ class PlaintextSecret(Rule):
 
     id = "CL415"
     name = "plaintext-secret"
+    fix_summary = "moving a secret out of the file needs a place to keep it: only you can choose one"
     severity = Severity.WARNING
     summary = "A credential is written in plain text in the environment"
     security_severity = 7.0

@@ -47,6 +47,7 @@ class Privileged(Rule):
 
     id = "CL401"
     name = "privileged"
+    fix_summary = "which capabilities and devices the service needs is only known by running it"
     severity = Severity.ERROR
     summary = "A service runs in privileged mode"
     security_severity = 9.5

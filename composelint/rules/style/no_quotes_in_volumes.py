@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from composelint.compose.sourcetokens import plain_safe
 from composelint.compose.span import Span
 from composelint.compose.tree import YSeq
-from composelint.finding import Severity, Violation
+from composelint.finding import Fix, Severity, Violation
 from composelint.rule import Context, Rule
+from composelint.rules.edits import requoted
 from composelint.rules.style.common import written_services
 
 
@@ -46,6 +47,8 @@ class NoQuotesInVolumes(Rule):
 
     id = "CL608"
     name = "no-quotes-in-volumes"
+    fix_safety = "safe"
+    fix_summary = "removes the quotes, where the plain scalar means the same"
     severity = Severity.INFO
     summary = "A short-syntax volume is quoted without need"
     enabled_by_default = False
@@ -63,8 +66,10 @@ class NoQuotesInVolumes(Rule):
                 if style is None or not style.quoted or not plain_safe(item):
                     continue
                 reported.add(span)
+                edit = requoted(ctx, span, "")
                 yield Violation(
                     span,
                     f"volume {item} of service {service} is {style.value}; write it without quotes",
                     service,
+                    fix=Fix("remove the quotes", (edit,), safe=True) if edit is not None else None,
                 )

@@ -8,8 +8,9 @@ from typing import ClassVar
 from composelint.compose.sourcetokens import ScalarStyle
 from composelint.compose.span import Span
 from composelint.compose.tree import YMap, YSeq
-from composelint.finding import Severity, Violation
+from composelint.finding import Fix, Severity, Violation
 from composelint.rule import Context, Option, Rule
+from composelint.rules.edits import requoted
 from composelint.rules.style.common import written_services
 
 _QUOTES = {"any": None, "single": ScalarStyle.SINGLE, "double": ScalarStyle.DOUBLE}
@@ -51,6 +52,8 @@ class RequireQuotesInPorts(Rule):
 
     id = "CL607"
     name = "require-quotes-in-ports"
+    fix_safety = "safe"
+    fix_summary = "quotes the entry (in the required quotes; double quotes for `any`), its value unchanged"
     severity = Severity.INFO
     summary = "A short-syntax port is not quoted"
     enabled_by_default = False
@@ -77,8 +80,12 @@ class RequireQuotesInPorts(Rule):
                     reported.add(span)
                     written = f"is {style.value}" if style.quoted else "is not quoted"
                     want = f"{required.value.split('-')[0]} quotes" if required is not None else "quotes"
+                    quote = "'" if required is ScalarStyle.SINGLE else '"'
+                    edit = requoted(ctx, span, quote)
+                    fix = Fix(f"write it in {want}", (edit,), safe=True) if edit is not None else None
                     yield Violation(
                         span,
                         f"{section} entry {item} of service {service} {written}; write it in {want}",
                         service,
+                        fix=fix,
                     )
