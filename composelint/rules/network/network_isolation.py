@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from composelint.compose.span import Span
 from composelint.compose.tree import YMap, YSeq
-from composelint.finding import Severity, Violation
+from composelint.finding import Edit, Fix, Severity, Violation
 from composelint.project.dataservices import repository
 from composelint.project.model import PortMapping, Service
 from composelint.rule import Context, Rule
+from composelint.rules.edits import add_entry, no_fix, raw_service, raw_top_level, source_lines
 from composelint.rules.network.common import run_together
 
 if TYPE_CHECKING:
@@ -165,6 +166,7 @@ class _Reach:
         self.project = ctx.project
         self._ctx = ctx
         self._users: dict[str, _Users] = {}
+        self._fixes: dict[tuple[str, frozenset[str]], Fix] = {}
 
     @property
     def graph(self) -> ProjectGraph:
@@ -209,6 +211,14 @@ class _Reach:
     def _points_elsewhere(self, tool: Service) -> bool:
         """Whether an admin tool's environment names an address (then only that service is its)."""
         return any(value and _ADDRESS_KEY.search(key.upper()) for key, value in tool.environment.items())
+
+    def isolating_fix(self, target: str, users: frozenset[str]) -> Fix:
+        """A network of its own for ``target``, `internal: true`, with exactly the services that use
+        it: ``target`` leaves its other networks, each user that reaches it now joins the new one."""
+        key = (target, users)
+        if key not in self._fixes:
+            self._fixes[key] = _isolating_fix(self._ctx, self, target, users)
+        return self._fixes[key]
 
     def why(self, service: str) -> str:
         """Why composelint takes ``service`` for a data service, when its image alone does not say."""
@@ -333,6 +343,12 @@ class NetworkIsolation(Rule):
 
     id = "CL201"
     name = "network-isolation"
+    fix_safety = "unsafe"
+    fix_summary = (
+        "gives the data service a network of its own, `internal: true` (not when it publishes ports), "
+        "with exactly the services that use it: it leaves its other networks, each user joins the new "
+        "one, and every other service loses its path to it"
+    )
     severity = Severity.WARNING
     summary = "A data service is reachable from services that do not use it"
     security_severity = 6.5
@@ -390,6 +406,13 @@ class NetworkIsolation(Rule):
     def _violation(
         reach: _Reach, other: str, target: str, legitimate: frozenset[str], reason: str, pair: bool = False
     ) -> Violation:
+        violation = NetworkIsolation._message(reach, other, target, legitimate, reason, pair)
+        return violation._replace(fix=reach.isolating_fix(target, legitimate))
+
+    @staticmethod
+    def _message(
+        reach: _Reach, other: str, target: str, legitimate: frozenset[str], reason: str, pair: bool
+    ) -> Violation:
         span, culprit, route = reach.opening(other, target, legitimate)
         why = reach.why(target)
         if pair:
@@ -397,3 +420,69 @@ class NetworkIsolation(Rule):
         else:
             message = f"{target}{why} is reachable from {other} {route}, but {reason}"
         return Violation(span, message, culprit)
+
+
+def _isolating_fix(ctx: Context, reach: _Reach, target: str, users: frozenset[str]) -> Fix:
+    project = ctx.project
+    data = project.services[target]
+    if reach.graph.namespace_owner(target) != target:
+        return no_fix(f"{target} shares another service's network namespace: isolate that service instead")
+    clients = sorted(u for u in users if u in reach.reachers(target))
+    if any(reach.graph.namespace_owner(c) != c or project.services[c].network_mode for c in clients):
+        return no_fix("a user of it joins networks through network_mode: move it by hand")
+    taken = set(project.networks) | set(project.services)
+    name = next(n for n in (f"{target}-net", *(f"{target}-net-{i}" for i in range(2, 100))) if n not in taken)
+    edits: list[Edit] = []
+    own = raw_service(ctx, data)
+    if own is None:
+        return no_fix(f"service {target} is not written where its key is")
+    networks = own.get("networks")
+    if networks is None and "networks" not in own:
+        edit = add_entry(ctx, own, f"networks: [{name}]")
+    elif isinstance(networks, (YSeq, YMap)) and (
+        isinstance(networks, YSeq) or all(v is None for v in networks.values())
+    ):
+        edit = Edit(own.value_span("networks"), f"[{name}]")
+    else:
+        return no_fix(f"service {target} sets options on its networks (aliases, addresses): move it by hand")
+    if edit is None:
+        return no_fix(f"service {target}'s mapping has no line to add `networks:` after")
+    edits.append(edit)
+    for client in clients:
+        mapping = raw_service(ctx, project.services[client])
+        if mapping is None:
+            return no_fix(f"service {client} is not written where its key is")
+        joined = mapping.get("networks")
+        if "networks" not in mapping:
+            edit = add_entry(ctx, mapping, f"networks: [default, {name}]")
+        elif isinstance(joined, YSeq):
+            edit = add_entry(ctx, joined, name)
+        elif isinstance(joined, YMap):
+            edit = add_entry(ctx, joined, f"{name}: {{}}")
+        else:
+            edit = None
+        if edit is None:
+            return no_fix(f"service {client}'s networks are written in a way composelint cannot extend")
+        edits.append(edit)
+    internal = "" if data.ports else "internal: true"
+    declaration = f"{name}: {{{internal}}}"
+    main = project.config_files[0]
+    declared = raw_top_level(ctx, main, "networks")
+    if declared is not None:
+        edit = add_entry(ctx, declared, declaration)
+    elif any(isinstance(d, YMap) and "networks" in d for d in ctx.documents.get(main) or ()):
+        edit = None  # `networks:` written in another shape (null, a variable)
+    else:  # a top-level `networks:` at the end of the main file
+        lines = source_lines(ctx, main)
+        ends_with_break = lines[-1] == ""
+        where = Span.point(main, len(lines), 1 if ends_with_break else len(lines[-1]) + 1)
+        edit = Edit(where, ("" if ends_with_break else "\n") + f"networks:\n  {declaration}\n")
+    if edit is None:
+        return no_fix("the top-level networks are written in a way composelint cannot extend")
+    edits.append(edit)
+    fields = (f"networks.{name}", f"services.{target}.networks", *(f"services.{c}.networks" for c in clients))
+    who = ", ".join(clients) if clients else "no service"
+    description = (
+        f"give {target} its own network {name} ({internal or 'not internal: it publishes ports'}) with {who}"
+    )
+    return Fix(description, tuple(edits), safe=False, fields=fields)
