@@ -27,6 +27,11 @@ FIXED_FIELDS = {
     "CL302": {"volumes.pgdata", "volumes.mysql", "volumes.cache"},
     "CL407": {"services.app.security_opt", "services.worker.security_opt", "services.beat.security_opt"},
     "CL601": set(),
+    "CL602": set(),
+    "CL603": set(),
+    "CL604": set(),
+    "CL605": set(),
+    "CL606": {"services.web.ports"},
     "CL607": set(),
     "CL608": set(),
 }
@@ -234,16 +239,43 @@ def test_fixing_the_whole_corpus_keeps_it_valid_keeps_every_comment_and_converge
         p: [line.split("#", 1)[1] for line in p.read_text().splitlines() if "#" in line] for p in files
     }
     monkeypatch.setenv("COMPOSELINT_CACHE_DIR", str(tmp_path / "cache"))
-    check(copy, "--fix", "--unsafe-fixes", ".", monkeypatch=monkeypatch, capsys=capsys)
+    # Every rule, so every fix, style ones included.
+    check(copy, "--fix", "--unsafe-fixes", "--select", "ALL", ".", monkeypatch=monkeypatch, capsys=capsys)
     changed = [p for p in files if p.read_bytes() != (CORPUS / p.relative_to(copy)).read_bytes()]
-    assert len(changed) > 300
-    _, _, err = check(copy, "--fix", "--unsafe-fixes", ".", monkeypatch=monkeypatch, capsys=capsys)
+    assert len(changed) > 500
+    _, _, err = check(
+        copy, "--fix", "--unsafe-fixes", "--select", "ALL", ".", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert "composelint: fixed" not in err  # the second pass has nothing left to fix
     for path in changed:
         if path in accepted:
             assert dockercompose.config(binary, [path], home)[0] is not None, path
         kept = [line.split("#", 1)[1] for line in path.read_text().splitlines() if "#" in line]
         assert all(comment in kept for comment in comments[path]), path
-    # What was fixed is gone: only findings without a fix (or whose fix was refused) are left.
-    _, out, _ = check(copy, "--format", "json", ".", monkeypatch=monkeypatch, capsys=capsys)
-    assert '"rule": "CL601"' not in out
+    # What was fixed is gone: every finding left has no fix, or one that was refused.
+    _, out, _ = check(
+        copy, "--format", "json", "--select", "ALL", ".", monkeypatch=monkeypatch, capsys=capsys
+    )
+    left = {finding["rule"] for finding in json.loads(out)["findings"]}
+    assert not left & {"CL601", "CL604", "CL605", "CL606", "CL607", "CL608"}, left
+
+
+def test_sarif_results_carry_the_fixes_rules_offer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "compose.yaml").write_text(PROJECT)
+    _, out, _ = check(tmp_path, "--format", "sarif", monkeypatch=monkeypatch, capsys=capsys)
+    results = {r["ruleId"]: r for r in json.loads(out)["runs"][0]["results"]}
+    (change,) = results["CL204"]["fixes"][0]["artifactChanges"]
+    assert results["CL204"]["fixes"][0]["description"]["text"] == (
+        "bind the port to 127.0.0.1 (unsafe: it changes behaviour)"
+    )
+    assert change["artifactLocation"]["uri"] == "compose.yaml"
+    assert change["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 7, "startColumn": 10, "endLine": 7, "endColumn": 10},
+            "insertedContent": {"text": "127.0.0.1:"},
+        }
+    ]
+    (removal,) = results["CL601"]["fixes"][0]["artifactChanges"][0]["replacements"]
+    assert removal["deletedRegion"] == {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 18}

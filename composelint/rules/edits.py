@@ -7,6 +7,7 @@ faithfully (a value written through an anchor, a `<<` merge or `${VAR}`), saying
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from composelint.compose.span import Span
@@ -104,7 +105,7 @@ def add_entry(ctx: Context, node: YMap | YSeq, text: str) -> Edit | None:
         if first_line[: first.column - 1].strip(" -"):
             return None  # a key after other text on its line: no column to copy
         indent = " " * (first.column - 1)
-    return Edit(_end_of_line(ctx, node.span.path, last.end_line), "\n" + indent + text)
+    return Edit(_end_of_line(ctx, node.span.path, last_line(ctx, last)), "\n" + indent + text)
 
 
 def replace(span: Span, text: str) -> Edit:
@@ -135,9 +136,10 @@ def as_yaml(value: Any) -> str:
     return text
 
 
-def no_fix(why: str) -> Fix:
-    """A fix the rule cannot make, and why: `--fix` reports it instead of editing."""
-    return Fix(why, (), safe=False)
+def no_fix(why: str, safe: bool = True) -> Fix:
+    """A fix the rule cannot make, and why: `--fix` (with `--unsafe-fixes` for an unsafe rule's)
+    reports it instead of editing."""
+    return Fix(why, (), safe=safe)
 
 
 def requoted(ctx: Context, span: Span, quote: str) -> Edit | None:
@@ -153,3 +155,103 @@ def requoted(ctx: Context, span: Span, quote: str) -> Edit | None:
     if any(c in inner for c in "'\"\\"):
         return None
     return Edit(span, f"{quote}{inner}{quote}")
+
+
+def reorder(ctx: Context, node: YMap | YSeq, order: Callable[[Any, Span], Any]) -> tuple[Edit, ...] | None:
+    """Edits that put the entries of ``node`` in the order of ``order`` (applied to each key of a
+    mapping, each item of a sequence, with where it is written; None keeps an entry right after
+    the one before it), moving
+    each entry with the comment lines just above it; blank lines stay where they are. None when
+    the collection is not written one entry per line (or holds a `<<` merge)."""
+    own = _own_entries(node)
+    if len(own) < 2:
+        return None
+    ranks: list[Any] = []
+    for entry, span in own:
+        rank = order(entry, span)
+        ranks.append(rank if rank is not None or not ranks else ranks[-1])
+    if any(r is None for r in ranks):
+        return None
+    permutation = sorted(range(len(own)), key=lambda i: ranks[i])
+    if permutation == list(range(len(own))):
+        return None
+    if _flow(ctx, node):
+        edits = []
+        for slot, source in zip(own, (own[i] for i in permutation), strict=True):
+            text = written(ctx, source[1])
+            if text is None or source[1].end_line != source[1].line:
+                return None
+            edits.append(Edit(slot[1], text))
+        return tuple(edits)
+    return _reordered_lines(ctx, node, own, permutation)
+
+
+def _own_entries(node: YMap | YSeq) -> list[tuple[Any, Span]]:
+    """(key or item, span where its entry starts) written in this collection, in file order."""
+    if isinstance(node, YSeq):
+        return [(item, span) for item, span in node.items_with_spans() if _inside(span, node.span)]
+    keys = [(key, node.key_span(key)) for key in node if _inside(node.key_span(key), node.span)]
+    return sorted(keys, key=lambda item: (item[1].line, item[1].column))
+
+
+def _reordered_lines(
+    ctx: Context, node: YMap | YSeq, own: list[tuple[Any, Span]], permutation: list[int]
+) -> tuple[Edit, ...] | None:
+    lines = source_lines(ctx, node.span.path)
+    blocks: list[tuple[int, int]] = []  # (first line, last line) of each entry, 1-based
+    previous_end = 0
+    for index, (entry, start) in enumerate(own):
+        line = lines[start.line - 1]
+        indent = start.column - 1
+        if isinstance(node, YSeq):
+            indent = line.rfind("-", 0, start.column - 1)
+            if indent < 0 or line[:indent].strip():
+                return None
+        elif line[:indent].strip():
+            return None  # a key after other text on its line (`- key:` of a list item)
+        end = _entry_end(ctx, node, entry, index, start)
+        first = start.line
+        while first - 1 > previous_end and _comment_at(lines[first - 2], indent):
+            first -= 1
+        if index and first <= previous_end:
+            return None
+        blocks.append((first, end))
+        previous_end = end
+    region_start, region_end = blocks[0][0], blocks[-1][1]
+    between = [lines[blocks[i][1] : blocks[i + 1][0] - 1] for i in range(len(blocks) - 1)]
+    if any("<<" in text for gap in between for text in gap):
+        return None
+    out: list[str] = []
+    for position, index in enumerate(permutation):
+        first, last = blocks[index]
+        out.extend(lines[first - 1 : last])
+        if position < len(between):
+            out.extend(between[position])
+    path = node.span.path
+    span = Span(path, region_start, 1, region_end, len(lines[region_end - 1]) + 1)
+    return (Edit(span, "\n".join(out)),)
+
+
+def _entry_end(ctx: Context, node: YMap | YSeq, entry: Any, index: int, start: Span) -> int:
+    """The last line of an entry: where its value ends."""
+    span = node.item_spans[index] if isinstance(node, YSeq) else node.value_span(entry)
+    if isinstance(node, YMap) and span == node.span:
+        span = start  # a key without a value node of its own
+    return max(last_line(ctx, span), start.line)
+
+
+def last_line(ctx: Context, span: Span) -> int:
+    """The last line holding text of the node at ``span``: a block scalar (or a collection ending
+    with one) ends where the next token starts, after any blank lines."""
+    lines = source_lines(ctx, span.path)
+    end = min(span.end_line, len(lines))
+    if end > span.line and not lines[end - 1][: span.end_column - 1].strip():
+        end -= 1
+    while end > span.line and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def _comment_at(line: str, indent: int) -> bool:
+    stripped = line.lstrip(" ")
+    return stripped.startswith("#") and len(line) - len(stripped) == indent

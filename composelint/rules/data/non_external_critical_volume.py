@@ -130,7 +130,9 @@ def _external(ctx: Context, volume: Volume) -> Fix | None:
         edit = Edit(Span.point(key.path, key.line, colon + 2), f" {{external: true, name: {name}}}")
         return Fix(description, (edit,), safe=False, fields=fields)
     if not isinstance(value, YMap) or set(value) - {"name"}:
-        return no_fix("the volume sets a driver, options or labels, which an external volume cannot have")
+        return no_fix(
+            "the volume sets a driver, options or labels, which an external volume cannot have", safe=False
+        )
     entries = ["external: true"] + ([] if "name" in value else [f"name: {name}"])
     if not value:
         replaced = written(ctx, declared.value_span(volume.name))

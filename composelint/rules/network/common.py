@@ -111,10 +111,12 @@ def bind_to_loopback(ctx: Context, service: Service, port: PortMapping) -> Fix |
     127.0.0.1` in long syntax. Unsafe: other hosts lose access. None where the port is not written
     in the service's own mapping (an anchor, a merge) or comes from a variable."""
     if port.template is not None:
-        return no_fix("the port comes from `${...}` interpolation: change the variable's value instead")
+        return no_fix(
+            "the port comes from `${...}` interpolation: change the variable's value instead", safe=False
+        )
     reason = why_not_editable(ctx, service, port.span)
     if reason is not None:
-        return no_fix(reason)
+        return no_fix(reason, safe=False)
     own = raw_service(ctx, service, port.span.path)
     ports = own.get("ports") if own is not None else None
     if not isinstance(ports, YSeq):

@@ -426,16 +426,18 @@ def _isolating_fix(ctx: Context, reach: _Reach, target: str, users: frozenset[st
     project = ctx.project
     data = project.services[target]
     if reach.graph.namespace_owner(target) != target:
-        return no_fix(f"{target} shares another service's network namespace: isolate that service instead")
+        return no_fix(
+            f"{target} shares another service's network namespace: isolate that service instead", safe=False
+        )
     clients = sorted(u for u in users if u in reach.reachers(target))
     if any(reach.graph.namespace_owner(c) != c or project.services[c].network_mode for c in clients):
-        return no_fix("a user of it joins networks through network_mode: move it by hand")
+        return no_fix("a user of it joins networks through network_mode: move it by hand", safe=False)
     taken = set(project.networks) | set(project.services)
     name = next(n for n in (f"{target}-net", *(f"{target}-net-{i}" for i in range(2, 100))) if n not in taken)
     edits: list[Edit] = []
     own = raw_service(ctx, data)
     if own is None:
-        return no_fix(f"service {target} is not written where its key is")
+        return no_fix(f"service {target} is not written where its key is", safe=False)
     networks = own.get("networks")
     if networks is None and "networks" not in own:
         edit = add_entry(ctx, own, f"networks: [{name}]")
@@ -444,14 +446,16 @@ def _isolating_fix(ctx: Context, reach: _Reach, target: str, users: frozenset[st
     ):
         edit = Edit(own.value_span("networks"), f"[{name}]")
     else:
-        return no_fix(f"service {target} sets options on its networks (aliases, addresses): move it by hand")
+        return no_fix(
+            f"service {target} sets options on its networks (aliases, addresses): move it by hand", safe=False
+        )
     if edit is None:
-        return no_fix(f"service {target}'s mapping has no line to add `networks:` after")
+        return no_fix(f"service {target}'s mapping has no line to add `networks:` after", safe=False)
     edits.append(edit)
     for client in clients:
         mapping = raw_service(ctx, project.services[client])
         if mapping is None:
-            return no_fix(f"service {client} is not written where its key is")
+            return no_fix(f"service {client} is not written where its key is", safe=False)
         joined = mapping.get("networks")
         if "networks" not in mapping:
             edit = add_entry(ctx, mapping, f"networks: [default, {name}]")
@@ -462,7 +466,9 @@ def _isolating_fix(ctx: Context, reach: _Reach, target: str, users: frozenset[st
         else:
             edit = None
         if edit is None:
-            return no_fix(f"service {client}'s networks are written in a way composelint cannot extend")
+            return no_fix(
+                f"service {client}'s networks are written in a way composelint cannot extend", safe=False
+            )
         edits.append(edit)
     internal = "" if data.ports else "internal: true"
     declaration = f"{name}: {{{internal}}}"
@@ -478,7 +484,7 @@ def _isolating_fix(ctx: Context, reach: _Reach, target: str, users: frozenset[st
         where = Span.point(main, len(lines), 1 if ends_with_break else len(lines[-1]) + 1)
         edit = Edit(where, ("" if ends_with_break else "\n") + f"networks:\n  {declaration}\n")
     if edit is None:
-        return no_fix("the top-level networks are written in a way composelint cannot extend")
+        return no_fix("the top-level networks are written in a way composelint cannot extend", safe=False)
     edits.append(edit)
     fields = (f"networks.{name}", f"services.{target}.networks", *(f"services.{c}.networks" for c in clients))
     who = ", ".join(clients) if clients else "no service"

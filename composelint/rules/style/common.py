@@ -8,7 +8,9 @@ from typing import Any, NamedTuple
 from composelint.compose.sourcetokens import SourceFile
 from composelint.compose.span import Span
 from composelint.compose.tree import YMap, YSeq
+from composelint.finding import Fix
 from composelint.rule import Context
+from composelint.rules.edits import no_fix, reorder
 
 
 def inside(span: Span, outer: Span) -> bool:
@@ -88,3 +90,22 @@ def order_violations(
             yield key, span, reference[0]
         if not (misplaced and against_highest):
             reference = (key, current)
+
+
+def sorted_fix(
+    ctx: Context,
+    node: YMap | YSeq,
+    order: Callable[[Any, Span], Any],
+    description: str,
+    fields: tuple[str, ...] = (),
+) -> Fix:
+    """The safe fix that puts a collection in order (one per collection, however many findings)."""
+
+    def build() -> Fix:
+        edits = reorder(ctx, node, order)
+        if edits is None:
+            return no_fix("the entries are not written one per line (or the collection holds a merge)")
+        return Fix(description, edits, safe=True, fields=fields)
+
+    fix: Fix = ctx.shared(f"sorted:{id(node)}:{description}", build)
+    return fix

@@ -10,7 +10,7 @@ from composelint.compose.span import Span
 from composelint.compose.tree import YMap, YSeq
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Rule
-from composelint.rules.style.common import own_items, own_keys, sort_key, written_services
+from composelint.rules.style.common import own_items, own_keys, sort_key, sorted_fix, written_services
 
 
 def _first_unsorted(names: Sequence[tuple[str, Span]]) -> tuple[str, Span, str] | None:
@@ -60,15 +60,26 @@ class ServiceDependenciesAlphabeticalOrder(Rule):
 
     id = "CL605"
     name = "service-dependencies-alphabetical-order"
+    fix_safety = "safe"
+    fix_summary = "sorts the entries of depends_on (short or long syntax), comments moved with them"
     severity = Severity.INFO
     summary = "depends_on entries are not in alphabetical order"
     enabled_by_default = False
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for _, service, definition in written_services(ctx):
-            unsorted = _first_unsorted(_dependency_names(definition.get("depends_on")))
-            if unsorted is not None:
+            dependencies = definition.get("depends_on")
+            unsorted = _first_unsorted(_dependency_names(dependencies))
+            if unsorted is not None and isinstance(dependencies, (YMap, YSeq)):
                 name, span, previous = unsorted
                 yield Violation(
-                    span, f"depends_on of service {service}: {name} should come before {previous}", service
+                    span,
+                    f"depends_on of service {service}: {name} should come before {previous}",
+                    service,
+                    fix=sorted_fix(
+                        ctx,
+                        dependencies,
+                        lambda entry, _: sort_key(entry) if isinstance(entry, str) else None,
+                        "sort depends_on",
+                    ),
                 )

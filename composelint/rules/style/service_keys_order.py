@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Option, Rule
-from composelint.rules.style.common import Rank, order_violations, own_keys, written_services
+from composelint.rules.style.common import Rank, order_violations, own_keys, sorted_fix, written_services
 
 # dclint's default groups, flattened: core, dependencies, data, environment, network, runtime,
 # metadata, security.
@@ -73,6 +73,8 @@ class ServiceKeysOrder(Rule):
 
     id = "CL603"
     name = "service-keys-order"
+    fix_safety = "safe"
+    fix_summary = "orders the service's keys, each moved with its value and the comment lines above it"
     severity = Severity.INFO
     summary = "The keys of a service are not in the conventional order"
     enabled_by_default = False
@@ -94,5 +96,8 @@ class ServiceKeysOrder(Rule):
         for _, service, definition in written_services(ctx):
             for key, span, previous in order_violations(own_keys(definition), rank, against_highest=False):
                 yield Violation(
-                    span, f"key {key} of service {service} should come before {previous}", service
+                    span,
+                    f"key {key} of service {service} should come before {previous}",
+                    service,
+                    fix=sorted_fix(ctx, definition, lambda name, _: rank(name), "order the service's keys"),
                 )

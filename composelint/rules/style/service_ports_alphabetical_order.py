@@ -10,7 +10,7 @@ from composelint.compose.span import Span
 from composelint.compose.tree import YMap, YSeq
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Rule
-from composelint.rules.style.common import own_items, written_services
+from composelint.rules.style.common import own_items, sorted_fix, written_services
 
 
 def _port_sort_key(item: Any, span: Span, interpolated: Mapping[Span, int]) -> int | None:
@@ -63,6 +63,8 @@ class ServicePortsAlphabeticalOrder(Rule):
 
     id = "CL606"
     name = "service-ports-alphabetical-order"
+    fix_safety = "safe"
+    fix_summary = "sorts the ports by host port, comments moved with them (Compose keeps the written order)"
     severity = Severity.INFO
     summary = "Ports are not sorted by port number"
     enabled_by_default = False
@@ -91,6 +93,13 @@ class ServicePortsAlphabeticalOrder(Rule):
                         f"ports of service {service}: port {number} should come before port {previous[0]} "
                         f"(line {previous[1].line})",
                         service,
+                        fix=sorted_fix(
+                            ctx,
+                            ports,
+                            lambda entry, where: _port_sort_key(entry, where, interpolated),
+                            "sort the ports",
+                            (f"services.{service}.ports",),
+                        ),
                     )
                     break
                 previous = (number, span)

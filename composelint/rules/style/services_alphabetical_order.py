@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from composelint.compose.tree import YMap
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Rule
-from composelint.rules.style.common import SortKey, own_keys, sort_key, written_documents
+from composelint.rules.style.common import SortKey, own_keys, sort_key, sorted_fix, written_documents
 
 
 class ServicesAlphabeticalOrder(Rule):
@@ -44,6 +44,8 @@ class ServicesAlphabeticalOrder(Rule):
 
     id = "CL602"
     name = "services-alphabetical-order"
+    fix_safety = "safe"
+    fix_summary = "sorts the services, each moved with the comment lines above it"
     severity = Severity.INFO
     summary = "Services are not in alphabetical order"
     enabled_by_default = False
@@ -60,6 +62,9 @@ class ServicesAlphabeticalOrder(Rule):
                 if later:
                     before = min(later)[1]
                     yield Violation(
-                        span, f"service {name} should come before {before} (alphabetical order)", name
+                        span,
+                        f"service {name} should come before {before} (alphabetical order)",
+                        name,
+                        fix=sorted_fix(ctx, services, lambda key, _: sort_key(key), "sort the services"),
                     )
                 seen.append((key, name))

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Option, Rule
-from composelint.rules.style.common import Rank, order_violations, own_keys, written_documents
+from composelint.rules.style.common import Rank, order_violations, own_keys, sorted_fix, written_documents
 
 _TOP_LEVEL_ORDER = [
     "x-*",
@@ -59,6 +59,8 @@ class TopLevelPropertiesOrder(Rule):
 
     id = "CL604"
     name = "top-level-properties-order"
+    fix_safety = "safe"
+    fix_summary = "orders the top-level keys, each moved with its value and the comment lines above it"
     severity = Severity.INFO
     summary = "Top-level keys are not in the conventional order"
     enabled_by_default = False
@@ -75,4 +77,8 @@ class TopLevelPropertiesOrder(Rule):
 
         for _, document in written_documents(ctx):
             for key, span, previous in order_violations(own_keys(document), rank, against_highest=True):
-                yield Violation(span, f"top-level key {key} should come before {previous}")
+                yield Violation(
+                    span,
+                    f"top-level key {key} should come before {previous}",
+                    fix=sorted_fix(ctx, document, lambda name, _: rank(name), "order the top-level keys"),
+                )
