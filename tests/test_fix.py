@@ -116,7 +116,10 @@ def test_values_from_anchors_merges_and_variables_are_not_edited_and_say_why(
     _, _, err = check(tmp_path, "--fix", "--unsafe-fixes", monkeypatch=monkeypatch, capsys=capsys)
     assert (tmp_path / "compose.yaml").read_text() == text
     assert "not fixed: CL204 at compose.yaml:3:11: the value comes from an anchor or a `<<` merge" in err
-    assert "not fixed: CL204 at compose.yaml:9:13: the port comes from `${...}` interpolation" in err
+    assert "not fixed: CL204 at compose.yaml:9:13: the value comes from `${...}` interpolation" in err
+    # The report says it too, under each finding.
+    _, out, _ = check(tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    assert "  = no fix: the value comes from an anchor or a `<<` merge that other services may share\n" in out
 
 
 def test_the_verifier_refuses_a_fix_that_would_change_another_service(

@@ -62,6 +62,9 @@ def findings_block(report: Report, findings: Sequence[Finding], explained: set[s
         if help_text and finding.rule_id not in explained:
             explained.add(finding.rule_id)
             out.append(f"{' ' * width} = help: {help_text}")
+        fix = report.fixes.get(finding)
+        if fix is not None and not fix.edits:  # a rule that fixes, which cannot fix this one
+            out.append(f"{' ' * width} = no fix: {printable(fix.description)}")
         out.append("")
     if report.quiet and out:
         out.pop()  # no blank line before a summary that is not printed

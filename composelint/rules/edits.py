@@ -50,11 +50,14 @@ def raw_top_level(ctx: Context, path: str, key: str) -> YMap | None:
     return None
 
 
+INTERPOLATED = "the value comes from `${...}` interpolation: change the variable instead"
+
+
 def why_not_editable(ctx: Context, service: Service, span: Span) -> str | None:
     """Why the value written at ``span`` cannot be fixed for ``service`` alone, or None."""
     text = written(ctx, span)
     if text is not None and "$" in text:
-        return "the value comes from `${...}` interpolation: fix the variable instead"
+        return INTERPOLATED
     own = raw_service(ctx, service, span.path)
     if own is None:
         return None  # written in another file of the project (an override, an extends base)

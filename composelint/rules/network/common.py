@@ -11,7 +11,14 @@ from composelint.compose.tree import IStr, YMap, YSeq
 from composelint.finding import Edit, Fix
 from composelint.project.model import Network, PortMapping, Service
 from composelint.rule import Context
-from composelint.rules.edits import add_entry, no_fix, raw_service, scalar_content, why_not_editable
+from composelint.rules.edits import (
+    INTERPOLATED,
+    add_entry,
+    no_fix,
+    raw_service,
+    scalar_content,
+    why_not_editable,
+)
 
 
 def run_together(a: Service, b: Service) -> bool:
@@ -111,9 +118,7 @@ def bind_to_loopback(ctx: Context, service: Service, port: PortMapping) -> Fix |
     127.0.0.1` in long syntax. Unsafe: other hosts lose access. None where the port is not written
     in the service's own mapping (an anchor, a merge) or comes from a variable."""
     if port.template is not None:
-        return no_fix(
-            "the port comes from `${...}` interpolation: change the variable's value instead", safe=False
-        )
+        return no_fix(INTERPOLATED, safe=False)
     reason = why_not_editable(ctx, service, port.span)
     if reason is not None:
         return no_fix(reason, safe=False)
