@@ -1,8 +1,8 @@
 """Applying the fixes rules offer, each verified on the fixed project before anything is written.
 
-One fix at a time, on the texts as they are after the fixes accepted so far: its edits are applied
-in memory, the project is loaded and linted again from those texts (an overlay of the files), and
-the fix is kept only when
+On the texts as they are after the fixes accepted so far, the fixes that do not overlap are applied
+in memory together (or, when that fails, one at a time), the project is loaded and linted again from
+those texts (an overlay of the files), and the fixes are kept only when
 
 - the project still loads and has no validity error it did not have;
 - the finding it fixes is gone;
@@ -146,31 +146,37 @@ class _Project:
 def fix_project(
     spec: ProjectSpec, settings: Settings, options: RunOptions, registry: Registry, unsafe: bool
 ) -> FixOutcome:
-    """Apply, one by one and each verified, the safe fixes (and the unsafe ones with ``unsafe``)."""
+    """Apply the safe fixes (and the unsafe ones with ``unsafe``), each verified: first all that do
+    not overlap, verified together; when that fails, one at a time."""
     outcome = FixOutcome()
     project = _Project(spec, settings, options, registry)
     result, model = project.lint({})
     refused: set[tuple[str, str, str | None, str]] = set()
     for _ in range(MAX_FIXES_PER_PROJECT):
-        candidate = next(
-            (
-                (finding, fix)
-                for finding, fix in result.fixes.items()
-                if (fix.safe or unsafe) and _key(finding) not in refused
-            ),
-            None,
-        )
-        if candidate is None:
+        groups: dict[Fix, list[Finding]] = {}  # one fix may serve several findings (a sort)
+        for finding, fix in result.fixes.items():
+            if (fix.safe or unsafe) and _key(finding) not in refused:
+                groups.setdefault(fix, []).append(finding)
+        for fix, findings in list(groups.items()):
+            if not fix.edits:  # the rule says why it cannot fix these
+                del groups[fix]
+                refused.update(_key(f) for f in findings)
+                outcome.refused.extend(Refused(f, fix, fix.description) for f in findings)
+        if not groups:
             break
-        finding, fix = candidate
-        verdict = _try(project, result, model, finding, fix) if fix.edits else fix.description
+        batch = _non_overlapping(list(groups.items()))
+        verdict = _try(project, result, model, batch) if len(batch) > 1 else None
+        if verdict is None or isinstance(verdict, str):
+            batch = [next(iter(groups.items()))]
+            verdict = _try(project, result, model, batch)
         if isinstance(verdict, str):
-            refused.add(_key(finding))
-            outcome.refused.append(Refused(finding, fix, verdict))
+            fix, findings = batch[0]
+            refused.update(_key(f) for f in findings)
+            outcome.refused.append(Refused(findings[0], fix, verdict))
             continue
         texts, result, model = verdict
         project.texts.update(texts)
-        outcome.applied.append(Applied(finding, fix))
+        outcome.applied.extend(Applied(f, fix) for fix, findings in batch for f in findings)
     for path, text in project.texts.items():
         data = text.encode("utf-8")
         if data != project.originals[path]:
@@ -178,13 +184,35 @@ def fix_project(
     return outcome
 
 
+def _non_overlapping(groups: list[tuple[Fix, list[Finding]]]) -> list[tuple[Fix, list[Finding]]]:
+    """The fixes, in order, whose edits touch nothing an earlier one touches (an insertion at the
+    same place counts as touching: their order would be a guess)."""
+    taken: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+    chosen = []
+    for fix, findings in groups:
+        ranges = [
+            (e.span.path, (e.span.line, e.span.column), (e.span.end_line, e.span.end_column))
+            for e in fix.edits
+        ]
+        if any(
+            path == other and start <= other_end and other_start <= end
+            for path, start, end in ranges
+            for other, other_start, other_end in taken
+        ):
+            continue
+        taken.extend(ranges)
+        chosen.append((fix, findings))
+    return chosen
+
+
 def _try(
-    project: _Project, before: ProjectResult, model: Any, finding: Finding, fix: Fix
+    project: _Project, before: ProjectResult, model: Any, batch: Sequence[tuple[Fix, list[Finding]]]
 ) -> str | tuple[dict[str, str], ProjectResult, Any]:
-    """The fixed texts and what linting them gave, or why the fix is refused."""
+    """The fixed texts and what linting them gave, or why the fixes are refused."""
     by_path: dict[str, list[Edit]] = {}
-    for edit in fix.edits:
-        by_path.setdefault(edit.span.path, []).append(edit)
+    for fix, _ in batch:
+        for edit in fix.edits:
+            by_path.setdefault(edit.span.path, []).append(edit)
     texts: dict[str, str] = {}
     for path, edits in by_path.items():
         if path not in before.compose_files:
@@ -203,12 +231,13 @@ def _try(
     new_errors = [f for f in after.findings if f.rule_id.startswith("CL1") and errors_before[_key(f)] == 0]
     if new_errors:
         return f"it would make the project invalid ({new_errors[0].rule_id}: {new_errors[0].message})"
-    if (
-        Counter(_key(f) for f in after.findings)[_key(finding)]
-        >= Counter(_key(f) for f in before.findings)[_key(finding)]
-    ):
-        return "the finding would still be there"
-    changed = [path for path in _changed_paths(model, after_model) if not _allowed(path, fix.fields)]
+    counts_before = Counter(_key(f) for f in before.findings)
+    counts_after = Counter(_key(f) for f in after.findings)
+    for _, findings in batch:
+        if all(counts_after[_key(f)] >= counts_before[_key(f)] for f in findings):
+            return "the finding would still be there"
+    fields = [field for fix, _ in batch for field in fix.fields]
+    changed = [path for path in _changed_paths(model, after_model) if not _allowed(path, fields)]
     if changed:
         return f"it would also change {', '.join(changed[:3])} (a value shared through an anchor or a merge?)"
     return texts, after, after_model
