@@ -182,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="mark the paths behind the findings of a rule, a family (CL2) or ALL enabled rules",
     )
 
+    commands.add_parser(
+        "server",
+        help="run the Language Server (LSP over stdio) for editors",
+        description="Lint each open compose file with its whole project, as you type (LSP over stdio).",
+    )
     commands.add_parser("rules", help="list every rule", description="List every rule.")
     rule = commands.add_parser("rule", help="explain a rule", description="Print a rule's documentation.")
     rule.add_argument("rule", metavar="NAME_OR_ID")
@@ -229,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from composelint.commands.graph import run_graph
 
             return run_graph(args)
+        if args.command == "server":
+            from composelint.commands.server import run_server
+
+            return run_server(args)
         from composelint.commands.rules import run_rule, run_rules
 
         return run_rules(args) if args.command == "rules" else run_rule(args)

@@ -122,7 +122,7 @@ class _Project:
         return {path: text.encode("utf-8") for path, text in texts.items()}
 
     def lint(self, texts: Mapping[str, str]) -> tuple[ProjectResult, Any]:
-        options = self.options._replace(overlay=self.overlay(texts))
+        options = self.options._replace(overlay={**self.options.overlay, **self.overlay(texts)})
         result = lint_project(self.spec, self.settings, options, self.registry)
         loaded = load(self.spec, self.settings, options)
         return result, None if loaded.model is None else plain(loaded.model)
@@ -131,8 +131,11 @@ class _Project:
         """The file's text as fixed so far; None when it cannot be edited faithfully."""
         if path not in self.texts:
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                if path in self.options.overlay:  # an editor's unsaved buffer
+                    data = self.options.overlay[path]
+                else:
+                    with open(path, "rb") as handle:
+                        data = handle.read()
                 text = data.decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 return None
@@ -182,6 +185,20 @@ def fix_project(
         if data != project.originals[path]:
             outcome.changed[path] = (project.originals[path], data)
     return outcome
+
+
+def check_fix(
+    spec: ProjectSpec, settings: Settings, options: RunOptions, registry: Registry, fix: Fix
+) -> str | None:
+    """Why ``fix`` (offered in the project as ``options`` reads it) would be refused, or None when
+    it passes the verification `--fix` makes (for an editor's code action)."""
+    project = _Project(spec, settings, options, registry)
+    result, model = project.lint({})
+    findings = [finding for finding, offered in result.fixes.items() if offered == fix]
+    if not findings:
+        return "the finding is no longer there"
+    verdict = _try(project, result, model, [(fix, findings)])
+    return verdict if isinstance(verdict, str) else None
 
 
 def _non_overlapping(groups: list[tuple[Fix, list[Finding]]]) -> list[tuple[Fix, list[Finding]]]:

@@ -93,17 +93,25 @@ class Context:
 
     @property
     def data_services(self) -> DataServices:
-        """The run's data-service policy: built-in images, plus and minus the configured ones."""
-        from composelint.project.dataservices import DataServices
+        """The run's data-service policy: built-in images, plus and minus the configured ones; one
+        per project, so what it recognised is remembered across rules."""
+        policy: DataServices | None = self.cache.get("data-services")
+        if policy is None:
+            from composelint.project.dataservices import DataServices
 
-        settings = self.settings
-        return DataServices(settings.data_images, settings.not_data_images, settings.data_services)
+            settings = self.settings
+            policy = DataServices(settings.data_images, settings.not_data_images, settings.data_services)
+            self.cache["data-services"] = policy
+        return policy
 
     @property
     def graph(self) -> ProjectGraph:
-        from composelint.project.graph import ProjectGraph
+        graph: ProjectGraph | None = self.cache.get("graph")
+        if graph is None:
+            from composelint.project.graph import ProjectGraph
 
-        return self.shared("graph", lambda: ProjectGraph(self.project))
+            graph = self.cache["graph"] = ProjectGraph(self.project)
+        return graph
 
     def source_file(self, path: str) -> SourceFile | None:
         """A file of the project as written (trees, scalar quoting) for style rules; built on first use."""

@@ -657,7 +657,7 @@ def test_checking_a_file_without_a_data_service_imports_no_graph_library(tmp_pat
         "from composelint.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['check', 'compose.yaml'])\n"
-        "heavy = ('networkx', 'dataclasses', 'inspect', 'importlib.metadata', 'multiprocessing', 'jsonschema')\n"
+        "heavy = ('networkx', 'dataclasses', 'inspect', 'importlib.metadata', 'multiprocessing', 'jsonschema', 'pygls', 'lsprotocol')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     result = subprocess.run(
