@@ -32,21 +32,32 @@ def project(directory: Path, services: int) -> str:
             lines += [f"  db-{index}:", "    image: postgres:16.4", "    networks: [backend]"]
             lines += ["    volumes:", f"      - data-{index}:/var/lib/postgresql/data"]
         else:
-            lines += [f"  app-{index}:", f"    image: example/app-{index}:1.0.{index}", "    networks: [backend]"]
-            lines += ["    environment:", f"      DATABASE_URL: postgres://app@db-{index - index % 4}:5432/app"]
+            lines += [
+                f"  app-{index}:",
+                f"    image: example/app-{index}:1.0.{index}",
+                "    networks: [backend]",
+            ]
+            lines += [
+                "    environment:",
+                f"      DATABASE_URL: postgres://app@db-{index - index % 4}:5432/app",
+            ]
             lines += [f'    ports: ["127.0.0.1:{9000 + index}:8080"]']
     lines += ["networks:", "  public: {}", "  backend: {}", "volumes:"]
     lines += [f"  data-{i}: {{}}" for i in range(0, services - 1, 4)]
     text = "\n".join(lines) + "\n"
     (directory / "compose.yaml").write_text(text)
-    (directory / "compose.override.yaml").write_text("services:\n  proxy:\n    environment:\n      TZ: ${TZ}\n")
+    (directory / "compose.override.yaml").write_text(
+        "services:\n  proxy:\n    environment:\n      TZ: ${TZ}\n"
+    )
     (directory / ".env").write_text("TZ=UTC\n")
     (directory / ".git").mkdir()
     return text
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--services", type=int, default=40)
     parser.add_argument("--edits", type=int, default=50)
     args = parser.parse_args()

@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="report `# composelint: disable` comments that suppress nothing",
     )
+    check.add_argument(
+        "--same-host",
+        action="store_true",
+        help="the projects found are deployed on one Docker host: also check what clashes between them",
+    )
     fixing = check.add_argument_group("fixes")
     fixing.add_argument(
         "--fix",
@@ -180,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--highlight",
         metavar="RULES",
         help="mark the paths behind the findings of a rule, a family (CL2) or ALL enabled rules",
+    )
+    graph.add_argument(
+        "--same-host",
+        action="store_true",
+        help="PATH holds projects deployed on one Docker host: draw them together (Mermaid)",
     )
 
     commands.add_parser(

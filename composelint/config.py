@@ -406,6 +406,10 @@ _KEYS: dict[str, tuple[str, Callable[[KeyPath, Any, Registry], Any]]] = {
     "data-services": ("data_services", lambda w, v, r: _strings(w, v)),
     "critical-volumes": ("critical_volumes", lambda w, v, r: _strings(w, v)),
     "isolation": ("isolation", lambda w, v, r: _isolation(w, v)),
+    "hosts": (
+        "hosts",
+        lambda w, v, r: {host: _strings((*w, host), globs) for host, globs in _mapping(w, v).items()},
+    ),
     "limits": ("limits", lambda w, v, r: _limits(w, v)),
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composelint import suppress
 from composelint.compose.discovery import ProjectSpec, RepositoryRoots
@@ -25,6 +25,9 @@ from composelint.registry import Registry
 from composelint.rule import Context, Rule
 from composelint.settings import Settings
 
+if TYPE_CHECKING:
+    from composelint.host import HostView
+
 INTERNAL_ERROR_ID = "CL100"
 INTERNAL_ERROR_KIND = "internal-error"
 USAGE_KIND = "usage"
@@ -39,6 +42,7 @@ class RunOptions:
         "cwd",
         "env_files",
         "environ",
+        "host_views",
         "locate",
         "overlay",
         "profiles",
@@ -60,6 +64,8 @@ class RunOptions:
         locate: bool = False,
         # Texts to read instead of the files on disk (a fix being verified before it is written).
         overlay: Mapping[str, bytes] | None = None,
+        # Summarise each project for the cross-project checks of `--same-host` / `hosts:`.
+        host_views: bool = False,
     ) -> None:
         self.project_name = project_name
         self.project_directory = project_directory
@@ -70,6 +76,7 @@ class RunOptions:
         self.root = root
         self.locate = locate
         self.overlay: Mapping[str, bytes] = overlay if overlay is not None else {}
+        self.host_views = host_views
 
     def _replace(self, **changes: Any) -> RunOptions:
         return RunOptions(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
@@ -78,7 +85,16 @@ class RunOptions:
 class ProjectResult:
     """What linting one project gave: its findings, where they are, its suppressions."""
 
-    __slots__ = ("compose_files", "directives", "files_read", "findings", "fixes", "places", "spec")
+    __slots__ = (
+        "compose_files",
+        "directives",
+        "files_read",
+        "findings",
+        "fixes",
+        "host_view",
+        "places",
+        "spec",
+    )
 
     def __init__(
         self,
@@ -98,6 +114,7 @@ class ProjectResult:
         self.files_read = files_read
         self.compose_files = compose_files
         self.fixes: dict[Finding, Fix] = {}  # the fix each rule offers for a finding (not verified)
+        self.host_view: HostView | None = None  # with RunOptions.host_views, when the project loads
 
 
 def load(
@@ -329,6 +346,14 @@ def lint_project(
         spec, findings, found_places, directives, tuple(loaded.sources), tuple(loaded.documents)
     )
     result.fixes = {finding: offered[finding] for finding in findings if finding in offered}
+    if options.host_views and loaded.model is not None:
+        from composelint.host import host_view
+
+        try:
+            project = build_project(loaded)
+        except Exception:  # a project the model cannot be built for was reported by its rules
+            project = None
+        result.host_view = host_view(project, settings) if project is not None else None
     return result
 
 

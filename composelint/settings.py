@@ -33,6 +33,9 @@ class Settings(NamedTuple):
     critical_volumes: tuple[str, ...] = ()
     # Who may reach a service: {"db-1": ["app-1"]}.
     isolation: Mapping[str, tuple[str, ...]] = _EMPTY
+    # Docker hosts that run several projects side by side: {"edge-1": ["proxy/*", "apps/*"]}, globs
+    # matched against each project's main file, relative to the configuration's directory.
+    hosts: Mapping[str, tuple[str, ...]] = _EMPTY
     limits: Limits = DEFAULT_LIMITS
     # Where the settings came from (for `composelint config --show-settings`).
     source: str | None = None

@@ -13,9 +13,16 @@ from composelint.commands.progress import Progress, interactive
 from composelint.compose.atomic import write_atomically
 from composelint.compose.discovery import ProjectSpec, default_project, find_projects
 from composelint.compose.errors import UsageError
-from composelint.engine import RunOptions, all_places, lint, unique_findings, unused_suppressions
+from composelint.engine import (
+    ProjectResult,
+    RunOptions,
+    all_places,
+    lint,
+    unique_findings,
+    unused_suppressions,
+)
 from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
-from composelint.finding import Severity
+from composelint.finding import Finding, Severity
 from composelint.fingerprint import fingerprints
 from composelint.formats import FINGERPRINTED, FORMAT_NAMES, Report, formatter
 from composelint.formats import text as text_format
@@ -154,10 +161,14 @@ def run_check(args: argparse.Namespace) -> int:
     )
     progress = Progress(len(specs), stream_to)
     try:
-        results = lint(specs, settings, run_options(args, cwd)._replace(locate=locate), jobs, progress)
+        across = bool(args.same_host or settings.hosts)
+        options = run_options(args, cwd)._replace(locate=locate, host_views=across)
+        results = lint(specs, settings, options, jobs, progress)
     finally:
         progress.clear()
     findings = unique_findings(results)
+    if across:
+        findings = sorted({*findings, *_cross_project(results, settings, registry, args.same_host, cwd)})
     rules_run = tuple(registry.enabled(settings))
     unused_rule = registry.lookup(UNUSED_SUPPRESSION)
     if unused_rule is not None and unused_rule in rules_run:
@@ -307,3 +318,22 @@ def _run_fixes(
 def printable_diff(text: str) -> str:
     """A diff's lines, each made safe for the terminal (the file's own text may hold escapes)."""
     return "".join(printable(line.rstrip("\n")) + "\n" for line in text.splitlines(keepends=True))
+
+
+def _cross_project(
+    results: list[ProjectResult], settings: Settings, registry: Registry, same_host: bool, cwd: str
+) -> list[Finding]:
+    """What clashes between the projects of one host (`--same-host`, or the configuration's `hosts:`,
+    whose globs are relative to the configuration file's directory)."""
+    from composelint.engine import stamp
+    from composelint.host import cross_project_violations
+
+    base = os.path.dirname(settings.source) if settings.source else cwd
+    views = [result.host_view for result in results if result.host_view is not None]
+    enabled = set(registry.enabled(settings))
+    found = []
+    for rule_id, violation in cross_project_violations(views, settings, same_host, base, cwd):
+        rule = registry.by_id.get(rule_id)
+        if rule is not None and rule in enabled:
+            found.append(stamp(rule, violation, settings))
+    return found

@@ -517,8 +517,60 @@ def as_json(graph: ProjectGraph, highlight: Highlight, data: DataServices, cwd: 
 # -- command ---------------------------------------------------------------------------------------
 
 
+def host_mermaid(projects: list[Project], data: DataServices) -> str:
+    """Several projects on one host: each a group of its services, the networks two or more of them
+    join (by the name Docker sees) between the groups, and what each publishes to the world."""
+    lines = ["flowchart LR"]
+    members: dict[str, list[str]] = {}  # Docker network name -> node ids of its services
+    published: list[str] = []
+    for index, project in enumerate(projects):
+        lines.append(f'  subgraph p{index}["project {_mermaid_text(project.name)}"]')
+        for number, service in enumerate(project.services.values()):
+            node = f"p{index}s{number}"
+            label = _mermaid_text(service.name)
+            lines.append(
+                f'    {node}[("{label}")]' if data.is_data_service(service) else f'    {node}["{label}"]'
+            )
+            for attachment in service.networks:
+                network = project.networks.get(attachment.network)
+                if network is not None:
+                    members.setdefault(network.effective_name, []).append(node)
+            for port in service.ports:
+                if port.published and not port.is_loopback:
+                    published.append(f'  internet -->|"{_mermaid_text(port.describe())}"| {node}')
+        lines.append("  end")
+    shared = {name: nodes for name, nodes in members.items() if len({n.split("s")[0] for n in nodes}) > 1}
+    for number, (name, nodes) in enumerate(sorted(shared.items())):
+        lines.append(f'  n{number}{{{{"network {_mermaid_text(name)}"}}}}')
+        lines.extend(f"  {node} --- n{number}" for node in nodes)
+    if published:
+        lines.append("  internet((the internet))")
+        lines.extend(published)
+    return "\n".join(lines) + "\n"
+
+
+def run_host_graph(args: argparse.Namespace, cwd: str) -> int:
+    from composelint.compose.discovery import find_projects
+
+    registry = Registry.default()
+    root = os.path.join(cwd, args.path or ".")
+    settings = config.load_settings(root if os.path.isdir(root) else os.path.dirname(root), None, registry)
+    projects = []
+    for spec in find_projects([args.path or "."], cwd, settings.exclude):
+        project = build_project(load(spec, settings, run_options(args, cwd)))
+        if project is not None:
+            projects.append(project)
+    data = DataServices(settings.data_images, settings.not_data_images, settings.data_services)
+    sys.stdout.write(host_mermaid(projects, data))
+    return EXIT_OK
+
+
 def run_graph(args: argparse.Namespace) -> int:
     cwd = os.getcwd()
+    if args.same_host:
+        if args.format != "mermaid" or args.highlight:
+            raise UsageError("--same-host draws Mermaid, without --highlight")
+        return run_host_graph(args, cwd)
     spec = spec_for(args, cwd)
     registry = Registry.default()
     # One rule, a family or prefix (CL2), or ALL: the enabled rules it names.
