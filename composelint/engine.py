@@ -311,6 +311,7 @@ def stamp(rule: type[Rule], violation: Violation, settings: Settings) -> Finding
         severity=settings.severity.get(rule.id) or violation.severity or rule.severity,
         message=violation.message,
         service=violation.service,
+        related=violation.related,
     )
 
 

@@ -56,6 +56,8 @@ class Violation(NamedTuple):
     # a severity from the configuration still wins.
     severity: Severity | None = None
     fix: Fix | None = None
+    # Other places the message is about (the other project's port of a clash).
+    related: tuple[Span, ...] = ()
 
 
 class Finding(NamedTuple):
@@ -71,6 +73,7 @@ class Finding(NamedTuple):
     severity: Severity
     message: str
     service: str | None = None
+    related: tuple[Span, ...] = ()
 
     @property
     def span(self) -> Span:

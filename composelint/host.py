@@ -59,6 +59,8 @@ class HostView(NamedTuple):
     external_networks: tuple[HostResource, ...]  # declared external
     external_volumes: tuple[HostResource, ...]
     subnets: tuple[tuple[str, HostResource], ...]  # (subnet, created network)
+    host_network: tuple[HostResource, ...] = ()  # services on network_mode: host
+    data_ports: tuple[tuple[str, HostPort], ...] = ()  # (kind, port) published by data services
 
 
 def host_view(project: Project, settings: Settings) -> HostView:
@@ -67,8 +69,11 @@ def host_view(project: Project, settings: Settings) -> HostView:
     names: list[HostResource] = []
     attachments: list[HostAttachment] = []
     mounts: list[HostResource] = []
+    host_network: list[HostResource] = []
+    data_ports: list[tuple[str, HostPort]] = []
     for service in project.services.values():
         mode = service.network_mode or ""
+        kind = data.kind(service) if data.is_data_service(service) else None
         if not mode.startswith(("service:", "container:")) and mode != "host":
             for port in service.ports:
                 host = port.published_range
@@ -85,10 +90,31 @@ def host_view(project: Project, settings: Settings) -> HostView:
                             service.profiles,
                         )
                     )
+        if mode == "host":
+            host_network.append(
+                HostResource(service.name, service.value_span("network_mode") or service.span, service.name)
+            )
+        elif kind is not None and not mode.startswith(("service:", "container:")):
+            for port in service.ports:
+                host = port.published_range
+                if host is not None:
+                    data_ports.append(
+                        (
+                            kind,
+                            HostPort(
+                                service.name,
+                                port.host_ip,
+                                host[0],
+                                host[1],
+                                port.protocol,
+                                port.span,
+                                service.profiles,
+                            ),
+                        )
+                    )
         if service.container_name:
             span = service.value_span("container_name") or service.span
             names.append(HostResource(service.container_name, span, service.name))
-        kind = data.kind(service) if data.is_data_service(service) else None
         for attachment in service.networks:
             network = project.networks.get(attachment.network)
             if network is not None:  # created or external: projects meet on the name Docker sees
@@ -126,6 +152,8 @@ def host_view(project: Project, settings: Settings) -> HostView:
             HostResource(v.effective_name, v.span) for v in project.volumes.values() if v.external
         ),
         subnets=tuple(subnets),
+        host_network=tuple(host_network),
+        data_ports=tuple(data_ports),
     )
 
 
@@ -155,6 +183,7 @@ def _violations(host: str, views: Sequence[HostView], cwd: str) -> Iterator[tupl
     yield from _ports(host, views, cwd)
     yield from _container_names(host, views, cwd)
     yield from _reachable_data(host, views, cwd)
+    yield from _through_the_host(host, views, cwd)
     yield from _shared_volumes(host, views, cwd)
     yield from _missing_resources(host, views)
     yield from _subnets(host, views, cwd)
@@ -213,6 +242,7 @@ def _ports(host: str, views: Sequence[HostView], cwd: str) -> Iterator[tuple[str
                         f"also published by service {other.service} of project {earlier.project} "
                         f"({_where(other.span.path, other.span, cwd)}) on {host}: the second stack fails to start",
                         port.service,
+                        related=(other.span,),
                     ),
                 )
         for port in view.ports:  # indexed after the view: a project's own ports are CL203's
@@ -248,6 +278,7 @@ def _container_names(host: str, views: Sequence[HostView], cwd: str) -> Iterator
                 f"used by service {other.service} of project {earlier.project} "
                 f"({_where(other.span.path, other.span, cwd)}) on {host}: Docker refuses the second",
                 name.service,
+                related=(other.span,),
             ),
         )
 
@@ -277,6 +308,31 @@ def _reachable_data(host: str, views: Sequence[HostView], cwd: str) -> Iterator[
                     f"(first: {first_joined.service}, {_where(first_joined.span.path, first_joined.span, cwd)}), so "
                     "they reach it; keep it on a network of its own project",
                     attachment.service,
+                    related=tuple(joined.span for _, joined in others[:10]),
+                ),
+            )
+
+
+def _through_the_host(host: str, views: Sequence[HostView], cwd: str) -> Iterator[tuple[str, Violation]]:
+    """A service on the host's network namespace reaches every port published on the host, loopback
+    included: the databases of the other projects."""
+    for view in views:
+        reachers = [(other, r) for other in views if other is not view for r in other.host_network]
+        if not reachers:
+            continue
+        for kind, port in view.data_ports:
+            other, reacher = reachers[0]
+            where = f"on {port.host_ip}" if port.host_ip else "on all interfaces"
+            yield (
+                "CL201",
+                Violation(
+                    port.span,
+                    f"{kind} service {port.service} of project {view.project} publishes port {port.first} {where}, "
+                    f"which service {reacher.name} of project {other.project} reaches on {host}: it runs with "
+                    f"network_mode: host ({_where(reacher.span.path, reacher.span, cwd)}); reach the database "
+                    "over a network of its project instead",
+                    port.service,
+                    related=(reacher.span,),
                 ),
             )
 
@@ -292,6 +348,7 @@ def _shared_volumes(host: str, views: Sequence[HostView], cwd: str) -> Iterator[
                 f"({_where(other.span.path, other.span, cwd)}) on {host}: either stack can read and change "
                 "the other's data",
                 mount.service,
+                related=(other.span,),
             ),
         )
 
@@ -334,6 +391,7 @@ def _subnets(host: str, views: Sequence[HostView], cwd: str) -> Iterator[tuple[s
                             f"subnet {subnet} of network {network.name} (project {later.project}) overlaps "
                             f"{other_subnet} of network {other.name} of project {earlier.project} "
                             f"({_where(other.span.path, other.span, cwd)}) on {host}: Docker refuses the second",
+                            related=(other.span,),
                         ),
                     )
 

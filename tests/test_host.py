@@ -158,3 +158,38 @@ def test_graph_same_host_draws_the_projects_and_the_networks_they_share(
     assert 'internet -->|"8080:2368/tcp"|' in drawing and 'internet -->|"443:443/tcp"|' in drawing
     # shop's app is bound to loopback: not drawn as published.
     assert "127.0.0.1:8080" not in drawing
+
+
+def test_a_host_network_service_of_one_project_reaches_the_databases_others_publish_on_loopback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "monitor").mkdir()
+    (tmp_path / "monitor" / "compose.yaml").write_text(
+        "name: monitor\nservices:\n  agent:\n    image: example/agent:1\n    network_mode: host\n"
+    )
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "compose.yaml").write_text(
+        "name: shop\nservices:\n  db:\n    image: postgres:16.4\n    ports: ['127.0.0.1:5432:5432']\n"
+    )
+    found = findings(tmp_path, "--same-host", ".", monkeypatch=monkeypatch, capsys=capsys)
+    (reach,) = [(path, line, message) for rule, path, line, message in found if rule == "CL201"]
+    assert reach[:2] == ("shop/compose.yaml", 5)
+    assert (
+        "which service agent of project monitor reaches on the host: it runs with network_mode: host"
+        in reach[2]
+    )
+
+
+def test_json_and_sarif_carry_the_other_place_as_a_related_location(
+    host: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(host)
+    main(["check", "--same-host", "--select", "CL203", "--format", "json", "."])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["related"] == [{"path": "blog/compose.yaml", "line": 5, "column": 13}]
+    main(["check", "--same-host", "--select", "CL203", "--format", "sarif", "."])
+    (result,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    (related,) = result["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "blog/compose.yaml"
+    assert related["physicalLocation"]["region"] == {"startLine": 5, "startColumn": 13}

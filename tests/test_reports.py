@@ -181,6 +181,7 @@ def test_json_contract() -> None:
         "end_line": 2,
         "end_column": 10,
         "service": None,
+        "related": [],
     }
     assert (second["path"], second["line"], second["column"], second["service"]) == (
         "deploy/compose.yaml",

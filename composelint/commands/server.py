@@ -167,12 +167,15 @@ def run_server(args: argparse.Namespace) -> int:
 
     def diagnostic(finding: Finding) -> Any:
         rule = linter.registry.by_id.get(finding.rule_id)
+        places = [(s.path, s.line, s.column) for s in finding.related] or list(
+            _places(finding, os.path.dirname(finding.path))
+        )
         related = [
             types.DiagnosticRelatedInformation(
                 types.Location(uri_of(place), lsp_range(place, line, column, line, column)),
                 "the other place",
             )
-            for place, line, column in _places(finding, os.path.dirname(finding.path))
+            for place, line, column in places
         ]
         return types.Diagnostic(
             range=lsp_range(finding.path, finding.line, finding.column, finding.end_line, finding.end_column),

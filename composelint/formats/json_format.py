@@ -23,6 +23,9 @@ def render(report: Report) -> str:
             "end_line": f.end_line,
             "end_column": f.end_column,
             "service": f.service,
+            "related": [
+                {"path": report.relpath(r.path), "line": r.line, "column": r.column} for r in f.related
+            ],
         }
         for f in report.findings
     ]

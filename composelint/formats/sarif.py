@@ -89,6 +89,17 @@ def _result(report: Report, finding: Finding, index: dict[str, int]) -> dict[str
     }
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
+    if finding.related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": _artifact(report, span.path),
+                    "region": {"startLine": span.line, "startColumn": span.column},
+                },
+            }
+            for number, span in enumerate(finding.related)
+        ]
     fix = report.fixes.get(finding)
     if fix is not None and fix.edits:
         result["fixes"] = [_fix(report, fix)]
