@@ -193,3 +193,17 @@ def test_json_and_sarif_carry_the_other_place_as_a_related_location(
     (related,) = result["relatedLocations"]
     assert related["physicalLocation"]["artifactLocation"]["uri"] == "blog/compose.yaml"
     assert related["physicalLocation"]["region"] == {"startLine": 5, "startColumn": 13}
+
+
+def test_a_suppression_comment_silences_a_cross_project_finding_in_its_file(
+    host: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shop = host / "shop" / "compose.yaml"
+    shop.write_text(
+        shop.read_text().replace(
+            "    container_name: db\n",
+            "    container_name: db  # composelint: disable=CL112 -- one host each\n",
+        )
+    )
+    rules = {rule for rule, *_ in findings(host, "--same-host", ".", monkeypatch=monkeypatch, capsys=capsys)}
+    assert "CL112" not in rules and "CL203" in rules

@@ -332,8 +332,18 @@ def _cross_project(
     views = [result.host_view for result in results if result.host_view is not None]
     enabled = set(registry.enabled(settings))
     found = []
+    # The suppression comments of the file a cross-project finding sits in apply to it too.
+    suppressions = [s for result in results for s in result.directives.suppressions]
     for rule_id, violation in cross_project_violations(views, settings, same_host, base, cwd):
         rule = registry.by_id.get(rule_id)
-        if rule is not None and rule in enabled:
-            found.append(stamp(rule, violation, settings))
+        if rule is None or rule not in enabled:
+            continue
+        finding = stamp(rule, violation, settings)
+        covering = [
+            s for s in suppressions if s.span.path == finding.path and s.covers(finding, finding.line)
+        ]
+        for suppression in covering:
+            suppression.used = True
+        if not covering:
+            found.append(finding)
     return found
