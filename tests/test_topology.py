@@ -346,3 +346,17 @@ def test_who_reaches_agrees_with_links_in_every_network_setup(tmp_path: Path) ->
     one_way = {(h, s) for h in ("exporter", "agent") for s in ("proxy", "vpn", "torrent")}
     assert reaches == mutual | {(b, a) for a, b in mutual} | one_way
     assert graph.who_reaches("offline") == [] and not any(a == "offline" for a, _ in reaches)
+
+
+def test_ports_of_a_service_on_internal_networks_only_are_not_exposed_they_are_unpublished(
+    tmp_path: Path,
+) -> None:
+    # Docker publishes none of them: not an exposed database (CL202) or an open port (CL204), but CL213.
+    write(
+        tmp_path,
+        "services:\n  db:\n    image: postgres:16.4\n    ports: ['5432:5432']\n    networks: [data]\n"
+        "  admin:\n    image: example/admin:1\n    ports: ['9000:9000']\n    networks: [data]\n"
+        "networks:\n  data:\n    internal: true\n",
+    )
+    found = findings(tmp_path, select=("CL202", "CL204", "CL213"))
+    assert [(f.rule_id, f.line) for f in found] == [("CL213", 4), ("CL213", 8)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from composelint.compose.span import Span
@@ -170,3 +170,14 @@ def _long_syntax_host(ctx: Context, entry: YMap) -> Edit | None:
         current = scalar_content(ctx, entry.value_span("host_ip"))
         return Edit(current[0], "127.0.0.1") if current is not None else None
     return add_entry(ctx, entry, "host_ip: 127.0.0.1")
+
+
+def only_internal_networks(service: Service, networks: Mapping[str, Network]) -> list[str]:
+    """The networks of a service when every one of them is `internal: true` (then Docker publishes
+    none of its ports), else an empty list."""
+    if service.network_mode or not service.networks:
+        return []
+    keys = [attachment.network for attachment in service.networks]
+    if all(key in networks and networks[key].internal for key in keys):
+        return keys
+    return []

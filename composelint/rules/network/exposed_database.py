@@ -8,7 +8,7 @@ from composelint.compose.specs import is_wildcard
 from composelint.finding import Severity, Violation
 from composelint.project.model import PortMapping
 from composelint.rule import Context, Rule
-from composelint.rules.network.common import as_written, bind_to_loopback
+from composelint.rules.network.common import as_written, bind_to_loopback, only_internal_networks
 
 
 class ExposedDatabase(Rule):
@@ -92,6 +92,8 @@ class ExposedDatabase(Rule):
                             f"({_host_port(port)}){as_written(port)}; bind it to 127.0.0.1",
                             service.name,
                         )
+            elif only_internal_networks(service, ctx.project.networks):
+                continue  # Docker publishes none of its ports: ports-on-internal-network (CL213)
             elif mode != "none" and not mode.startswith("container:"):
                 for port in service.ports:
                     if port.is_loopback:

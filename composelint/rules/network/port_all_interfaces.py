@@ -6,7 +6,14 @@ from collections.abc import Iterator
 
 from composelint.finding import Severity, Violation
 from composelint.rule import Context, Rule
-from composelint.rules.network.common import Entry, as_written, bind_to_loopback, port_entries, ports_ignored
+from composelint.rules.network.common import (
+    Entry,
+    as_written,
+    bind_to_loopback,
+    only_internal_networks,
+    port_entries,
+    ports_ignored,
+)
 
 
 class PortAllInterfaces(Rule):
@@ -62,7 +69,11 @@ class PortAllInterfaces(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         data_services = ctx.data_services
         for service in ctx.project.services.values():
-            if ports_ignored(service) or data_services.is_data_service(service):
+            if (
+                ports_ignored(service)
+                or data_services.is_data_service(service)
+                or only_internal_networks(service, ctx.project.networks)  # not published at all: CL213
+            ):
                 continue
             for entry in port_entries(service.ports):
                 port = entry.first
