@@ -192,6 +192,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="PATH holds projects deployed on one Docker host: draw them together (Mermaid)",
     )
 
+    reach = commands.add_parser(
+        "reach",
+        help="who can reach a service, and through what",
+        description=(
+            "List the services that can open a connection to SERVICE, each path and where it is opened; "
+            "with two services, whether the first reaches the second (exit 0 yes, 1 no)."
+        ),
+    )
+    reach.add_argument("target", metavar="SERVICE")
+    reach.add_argument("source", nargs="?", metavar="TARGET", help="with two: does SERVICE reach TARGET?")
+    reach.add_argument(
+        "--path", dest="path", metavar="PATH", help="the project's file or directory (default: here)"
+    )
+    _add_project_options(reach)
+    reach.add_argument("--format", choices=("text", "json"), default="text")
+
     commands.add_parser(
         "server",
         help="run the Language Server (LSP over stdio) for editors",
@@ -244,6 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from composelint.commands.graph import run_graph
 
             return run_graph(args)
+        if args.command == "reach":
+            from composelint.commands.reach import run_reach
+
+            return run_reach(args)
         if args.command == "server":
             from composelint.commands.server import run_server
 
