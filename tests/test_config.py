@@ -352,7 +352,7 @@ def test_show_settings_prints_yaml_that_works_as_a_configuration(repo: Path) -> 
             "--project-directory nowhere: no such directory",
         ),
         (["check", "--config", "app", "app"], "--config app is a directory: name a configuration file in it"),
-        (["rule", "CL2"], "'CL2' names 13 rules (CL201, CL202"),
+        (["rule", "CL2"], "'CL2' names 14 rules (CL201, CL202"),
     ],
 )
 def test_bad_command_line_values_get_clear_errors(repo: Path, args: list[str], says: str) -> None:
