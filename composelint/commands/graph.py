@@ -25,6 +25,7 @@ from composelint import config
 from composelint.commands.check import run_options
 from composelint.commands.config import spec_for
 from composelint.compose.errors import UsageError
+from composelint.compose.loader import LoadedProject
 from composelint.compose.span import Span
 from composelint.engine import load, run_rules
 from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
@@ -549,6 +550,16 @@ def host_mermaid(projects: list[Project], data: DataServices) -> str:
     return "\n".join(lines) + "\n"
 
 
+def project_or_errors(loaded: LoadedProject) -> Project | None:
+    """The project's model, or None after saying on stderr why it could not be loaded."""
+    project = build_project(loaded)
+    if project is None:
+        for error in loaded.errors:
+            print(printable(str(error)), file=sys.stderr)
+        print("composelint: the project could not be loaded", file=sys.stderr)
+    return project
+
+
 def run_host_graph(args: argparse.Namespace, cwd: str) -> int:
     from composelint.compose.discovery import find_projects
 
@@ -580,11 +591,8 @@ def run_graph(args: argparse.Namespace) -> int:
     # The configuration decides what a data service is and who may reach whom, as for `check`.
     settings = config.load_settings(os.path.dirname(spec.files[0]), None, registry)
     loaded = load(spec, settings, run_options(args, cwd))
-    project = build_project(loaded)
+    project = project_or_errors(loaded)
     if project is None:
-        for error in loaded.errors:
-            print(printable(str(error)), file=sys.stderr)
-        print("composelint: the project could not be loaded", file=sys.stderr)
         return EXIT_FINDINGS
     findings: list[Finding] = []
     if rules:

@@ -17,13 +17,13 @@ from typing import Any, NamedTuple
 from composelint import config
 from composelint.commands.check import run_options
 from composelint.commands.config import spec_for
+from composelint.commands.graph import project_or_errors
 from composelint.compose.errors import UsageError
 from composelint.compose.span import Span
 from composelint.engine import load
 from composelint.exitcodes import EXIT_FINDINGS, EXIT_OK
 from composelint.printable import printable
 from composelint.project.graph import ProjectGraph
-from composelint.project.model import build_project
 from composelint.registry import Registry
 
 
@@ -102,12 +102,8 @@ def run_reach(args: argparse.Namespace) -> int:
     cwd = os.getcwd()
     spec = spec_for(args, cwd)
     settings = config.load_settings(os.path.dirname(spec.files[0]), None, Registry.default())
-    loaded = load(spec, settings, run_options(args, cwd))
-    project = build_project(loaded)
+    project = project_or_errors(load(spec, settings, run_options(args, cwd)))
     if project is None:
-        for error in loaded.errors:
-            print(printable(str(error)), file=sys.stderr)
-        print("composelint: the project could not be loaded", file=sys.stderr)
         return EXIT_FINDINGS
     target = args.target if args.source is None else args.source
     source = None if args.source is None else args.target

@@ -62,9 +62,8 @@ def lsp_column(line: str, column: int, encoding: str = "utf-16") -> int:
 class Linter:
     """The server's state: open documents, what each project's last run found, the settings."""
 
-    def __init__(self, registry: Registry, cwd: str) -> None:
+    def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.cwd = cwd
         self.documents: dict[str, str] = {}  # path -> the editor's text
         self.results: dict[tuple[str, ...], ProjectResult] = {}
         self.published: dict[tuple[str, ...], set[str]] = {}  # project -> paths it published for
@@ -152,7 +151,7 @@ def run_server(args: argparse.Namespace) -> int:
         raise UsageError(
             "composelint server needs the language server library: pip install 'composelint-cli[server]'"
         ) from None
-    linter = Linter(Registry.default(), os.getcwd())
+    linter = Linter(Registry.default())
     server = LanguageServer("composelint", __version__)
     pending: dict[str, int] = {}
 
